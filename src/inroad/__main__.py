@@ -1,0 +1,3 @@
+from inroad.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Accounts: members, passwords, bearer tokens, web sessions, login and sign-up throttling."""

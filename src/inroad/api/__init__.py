@@ -1,0 +1,1 @@
+"""Shared pieces of the REST face: dependencies, request models, error rendering."""

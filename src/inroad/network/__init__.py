@@ -1,0 +1,1 @@
+"""Network: connections, degrees, mutual connections, invitations, suggestions, blocks, reports."""

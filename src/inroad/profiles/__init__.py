@@ -1,0 +1,1 @@
+"""Profiles: positions, education, skills, photo, strength and people search."""

@@ -1,0 +1,26 @@
+"""The service context every action receives: database, settings, clock, event bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+
+from inroad.clock import Clock
+from inroad.settings import Settings
+from inroad.storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock = field(default_factory=Clock)
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
+        return cls(settings=settings, db=Database(settings.database_url), clock=clock or Clock())
+
+    async def close(self) -> None:
+        await self.db.dispose()
