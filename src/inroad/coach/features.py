@@ -40,7 +40,7 @@ JOB_ASK: Mapping[str, str] = {
     "job.consider": (
         r"\bconsider(?:ed)? (?:me|for)\b|\bany consideration\b|\b(?:keep|kept) me in mind\b"
         r"|\bkept in mind\b|\bon your radar\b|\bthink of me\b|\bthe person you think of\b"
-        r"|\bwhere to find me\b|\bhat in(?:to)? the ring\b|\bthrow my hat\b"
+        r"|\bwhere to find me\b|\bbe considered\b|\b(?:i'?d|i would) be a (?:good|great|strong) fit\b|\bhat in(?:to)? the ring\b|\bthrow my hat\b"
     ),
     "job.refer_me": (
         r"\brefer(?:ring)? me\b|\b(?:a|submit a|give me a) referral\b|\bput(?:ting)? my name\b"
@@ -66,7 +66,7 @@ JOB_ASK: Mapping[str, str] = {
         r"|\binterested in (?:working|joining|any open)|\blooking for (?:a |my next |an? )?"
         r"(?:job|position|role|internship|opportunity)\b|\bi'?m applying\b|\bapplying for the\b"
         r"|\bi(?: have|'ve) applied\b|\bi'?ll take anything\b|\bcan (?:start|join) (?:monday|"
-        r"immediately|right away|asap)\b|\bavailable starting\b|\bready to (?:relocate|start|move)\b"
+        r"immediately|right away|asap)\b|\bavailable starting\b|\bready to (?:relocate|move)\b"
         r"|\bhave funding for\b|\bbring in freelancers\b|\bplace for someone\b"
     ),
     "job.candidate": (
@@ -152,7 +152,7 @@ ROMANTIC: Mapping[str, str] = {
         rf"|\b{_LOOKS} (?:eyes|smile|lady|woman|girl|face|laugh)\b"
         r"|\byour (?:smile|eyes|laugh|looks)\b|\b(?:photo|pic|picture|selfie)s?\b[^.?!\n]{0,40}"
         r"\b(?:lovely|beautiful|gorgeous|stunning|suits you|hot|cute|amazing)\b"
-        r"|\byou look (?:amazing|great|even better|absolutely|so)\b"
+        r"|\byou look(?:ed)? (?:amazing|great|even better|absolutely|so)\b"
     ),
     "rom.pet_name": (
         r"\b(?:hey|hi|hello|morning|evening) (?:beautiful|gorgeous|sexy|cutie|sweetie|dear|babe"
@@ -172,7 +172,7 @@ ROMANTIC: Mapping[str, str] = {
         r"|\boutside (?:of )?work\b|\bbeyond linkedin\b|\bmore personal\b|\bnot as coworkers\b"
         r"|\bmore interested in you\b|\bdating\b|\bdated\b|\b(?:great|have|our) chemistry\b"
         r"|\bwith admiration\b|\b(?:isn'?t|is not) (?:weird|inappropriate)\b|\bmade my day\b"
-        r"|\blooking for (?:love|a good (?:woman|man))\b|\bcaught my eye\b"
+        r"|\blooking for (?:love|a good (?:woman|man))\b"
     ),
     "rom.emoji": r"[😍😘😏😉💕❤💋🥰😻💘💖🌹🍷]",
 }
