@@ -22,13 +22,15 @@ _I = re.IGNORECASE
 
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)"
 _JOB_NOUN = (
-    r"(?:job|jobs|role|roles|opening|openings|position|positions|vacanc(?:y|ies)|opportunit(?:y|ies)"
+    r"(?:job|jobs|role|roles|opening|openings|position|positions|vacanc(?:y|ies)|opportunit(?:y"
+    r"|ies)"
     r"|internships?|interns|apprentices?|postdocs?|hiring|freelancers?)"
 )
 _WORK_ITEM = (
     r"(?:talk|keynote|post|posts|paper|article|piece|video|comment|session|presentation|webinar"
     r"|demo|thread|zine|design|work|project|retrofit|class|course|rebrand|kits?|book|podcast"
-    r"|research|study|answers|newsletter|substack|blog|splits|launch|audit|renovation)"
+    r"|research|study|answers|newsletter|series|channel|substack|blog|splits|launch|audit"
+    r"|renovation)"
 )
 _LOOKS = (
     r"(?:beautiful|pretty|gorgeous|stunning|cute|hot|sexy|attractive|handsome|lovely|radiant"
@@ -40,14 +42,18 @@ JOB_ASK: Mapping[str, str] = {
     "job.consider": (
         r"\bconsider(?:ed)? (?:me|for)\b|\bany consideration\b|\b(?:keep|kept) me in mind\b"
         r"|\bkept in mind\b|\bon your radar\b|\bthink of me\b|\bthe person you think of\b"
-        r"|\bwhere to find me\b|\bbe considered\b|\b(?:i'?d|i would) be a (?:good|great|strong) fit\b|\bhat in(?:to)? the ring\b|\bthrow my hat\b"
+        r"|\bwhere to find me\b|\bbe considered\b|\b(?:i'?d|i would) be a (?:good|great"
+        r"|strong) fit\b|\bhat in(?:to)? the ring\b|\bthrow my hat\b"
     ),
     "job.refer_me": (
         r"\brefer(?:ring)? me\b|\b(?:a|submit a|give me a) referral\b|\bput(?:ting)? my name\b"
         r"|\bpass(?:ing)? (?:along )?my (?:name|cv|resume|résumé|profile)\b|\bmy name along\b"
         r"|\bforward my (?:cv|resume|résumé|profile|application)\b|\bput in a (?:good )?word\b"
         r"|\bflag my application\b|\bintroduce me to (?:whoever|the hiring|someone|the right)\b"
-        r"|\bget me (?:an interview|in)\b|\bfoot in the door\b"
+        r"|\bget me (?:an interview|in)\b|\bfoot in the door\b|\bneed (?:a )?(?:job|referral"
+        r"|work)\b"
+        r"|\bany (?:role|job|position) (?:is ok|is fine|will do)\b|\bplease refer\b"
+        r"|\b(?:resume|cv) attached\b"
     ),
     "job.hiring_question": (
         rf"\b(?:is|are|does|do) (?:you|your|the|they|[a-z]+'s|[a-z]+)\b[^.?!\n]{{0,40}}"
@@ -58,7 +64,8 @@ JOB_ASK: Mapping[str, str] = {
         r"\bif (?:you hear of|anything|a role|a position|something|there'?s ever|it does)"
         r"[^.?!\n]{0,60}\b(?:open|opens|comes up|on your team|frontend|side)\b"
         r"|\bin case (?:you'?re|your team is|you are) (?:building|growing|hiring|staffing)"
-        r"|\bas you (?:staff|scale|grow|build) (?:up|out)\b|\bif you (?:need|are looking for) someone\b"
+        r"|\bas you (?:staff|scale|grow|build) (?:up|out)\b|\bif you (?:need"
+        r"|are looking for) someone\b"
     ),
     "job.want_to_join": (
         r"\b(?:love|like|welcome|chance|want|hoping|eager) to (?:apply|interview|intern|join|work"
@@ -71,7 +78,8 @@ JOB_ASK: Mapping[str, str] = {
     ),
     "job.candidate": (
         r"\bmy (?:resume|résumé|cv|portfolio|certs|application)\b|\blaid off\b|\bout of work\b"
-        r"|\bgpa\b|\bfresher\b|\bnew[- ]grad\b|\brelocating\b|\bmoving to\b|\bnext (?:challenge|step)\b"
+        r"|\bgpa\b|\bfresher\b|\bnew[- ]grad\b|\brelocating\b|\bmoving to\b|\bnext (?:challenge"
+        r"|step)\b"
         r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\+? (?:years?|yrs)\b"
     ),
     # Negative evidence: the sender is the one offering a role or asking for candidates.
@@ -80,7 +88,8 @@ JOB_ASK: Mapping[str, str] = {
         r"|\brecruit(?:er|ing) (?:at|with|for|here)\b|\bknow anyone\b|\breferrals (?:very )?welcome"
         r"|\banyone in your network\b|\b(?:the|this) role (?:reports|would|is)\b"
         r"|\b(?:your|his|her) (?:background|experience|profile|phd)\b[^.?!\n]{0,30}"
-        r"\b(?:fit|match|caught|exactly)\b|\bshare (?:the full |the )?(?:description|details|spec)\b"
+        r"\b(?:fit|match|caught|exactly)\b|\bshare (?:the full |the )?(?:description|details"
+        r"|spec)\b"
         r"|\bopportunities as they\b"
     ),
 }
@@ -88,29 +97,42 @@ JOB_ASK: Mapping[str, str] = {
 # sales_pitch: selling a product, service, course, programme or offer.
 SALES_PITCH: Mapping[str, str] = {
     "sale.price": (
-        r"\$\s?\d|\b\d+\s?(?:usd|dollars|eur|gbp)\b|/\s?(?:month|mo|hr|hour|year|yr|store|seat|user)\b"
+        r"\$\s?\d|\b\d+\s?(?:usd|dollars|eur|gbp)\b|/\s?(?:month|mo|hr|hour|year|yr|store|seat"
+        r"|user)\b"
         r"|\bper (?:month|hour|word|store|seat|user|year|project)\b|\brates? (?:start|from)\b"
-        r"|\b(?:starting|plans|packages?) (?:at|from)\b|\bbill rates?\b|\b(?:one-time|monthly) fee\b"
+        r"|\b(?:starting|plans|packages?) (?:at|from)\b|\bbill rates?\b|\b(?:one-time"
+        r"|monthly) fee\b"
     ),
     "sale.offer": (
         r"\bfree (?:trial|month|sample|audit|demo|consultation|hardware|guide|webinar|pilot)\b"
-        r"|\btry it free\b|\bfree for \d+|\b\d+\s?% off\b|\bdiscount\b|\bpromotion\b|\bspecial (?:this|for)\b"
+        r"|\btry it free\b|\bfree for \d+|\b\d+\s?% off\b|\bdiscount\b|\bpromotion\b"
+        r"|\bspecial (?:this|for)\b"
         r"|\blimited (?:time|offer|promotion|seats)\b|\bearly (?:customers|users|adopters?|bird)\b"
-        r"|\bsign up\b|\benrol(?:l|ment)\b|\b(?:paid|free|\d+-day) pilot\b|\bpilot (?:is|at|for)\b|\bpricing (?:sheet|page|plans?)\b|\bour pricing\b"
-        r"|\bprice list\b|\bcatalog(?:ue)?\b|\bwholesale\b|\blicen[cs]e\b|\btrial (?:account|period)\b"
-        r"|\bstarter kit\b|\bno (?:placement|application|setup) fee\b|\bscholarships?\b|\bwant a code\b"
+        r"|\bsign up\b|\benrol(?:l|ment)\b|\b(?:paid|free|\d+-day) pilot\b|\bpilot (?:is|at|for)\b"
+        r"|\bpricing (?:sheet|page|plans?)\b|\bour pricing\b"
+        r"|\bprice list\b|\bcatalog(?:ue)?\b|\bwholesale\b|\blicen[cs]e\b|\btrial (?:account"
+        r"|period)\b"
+        r"|\bstarter kit\b|\bno (?:placement|application|setup) fee\b|\bscholarships?\b"
+        r"|\bwant a code\b"
         r"|\bfirst [\w ]{0,20}(?:free|on us)\b|\bselected to apply\b|\bnow accepting\b"
+        r"|\bguaranteed\b|\byour budget\b"
     ),
     "sale.vendor": (
         r"\bwe (?:help|built|build|make|provide|offer|sell|represent|automate|bundle"
         r"|digiti[sz]e|supply|work with)\b|\bi (?:help|sell|represent|provide|offer)\b"
-        r"|\bwe'?ve (?:built|helped)\b|\bi'?ve helped\b"
-        r"|\b(?:our|my) (?!own\b)(?:[\w'-]+ ){0,3}(?:platform|tool|software|app|product|service|services"
+        r"|\bwe'?ve (?:built|helped)\b|\bi'?ve helped\b|\b(?:we|i) (?:are |can )?(?:provide"
+        r"|offer)\b"
+        r"|\bi charge\b|\bi'?m a freelance\b|\blicensed (?:advisor|agent|broker)\b|\brealtor\b"
+        r"|\bi lead (?:partnerships|sales"
+        r"|growth|business development)\b|\bget (?:you )?quotes?\b|\bused by (?:over )?\d+"
+        r"|\b(?:our|my) (?!own\b)(?:[\w'-]+ ){0,3}(?:platform|tool|software|app|product|service"
         r"|solution|agency|course|masterclass|cohort|engagements?|training|scribe|program|programme"
         r"|catalog|clients|customers)\b"
         r"|\b(?:company|product|platform|tool) (?:solves|does|cuts|helps|lets you)\b"
-        r"|\bwe (?:just )?launched\b|\bwe'?re an? [\w -]{0,30}(?:platform|agency|firm|app|provider)\b"
-        r"|\bwe have [\w -]{0,30}(?:available|ready)\b|\bi run a [\w-]+ (?:cohort|course|workshop)\b"
+        r"|\bwe (?:just )?launched\b|\bwe'?re an? [\w -]{0,30}(?:platform|agency|firm|app"
+        r"|provider)\b"
+        r"|\bwe have [\w -]{0,30}(?:available|ready)\b|\bi run a [\w-]+ (?:cohort|course"
+        r"|workshop)\b"
         r"|\b(?:a|an) [\w -]{0,25}(?:agency|service|platform|app|tool) (?:that|for|which)\b"
     ),
     "sale.metric": (
@@ -141,7 +163,8 @@ SALES_PITCH: Mapping[str, str] = {
     # Negative evidence: explicitly nothing for sale.
     "sale.nothing_to_sell": (
         r"\bnothing (?:to sell|for sale)\b|\bno company\b|\bside project\b|\bweekend project\b"
-        r"|\bopen[- ]source\b|\bno charge\b|\bnot selling\b|\b(?:my|our) (?:thesis|research|study)\b"
+        r"|\bopen[- ]source\b|\bno charge\b|\bnot selling\b|\b(?:my|our) (?:thesis|research"
+        r"|study)\b"
     ),
 }
 
@@ -172,7 +195,8 @@ ROMANTIC: Mapping[str, str] = {
         r"|\boutside (?:of )?work\b|\bbeyond linkedin\b|\bmore personal\b|\bnot as coworkers\b"
         r"|\bmore interested in you\b|\bdating\b|\bdated\b|\b(?:great|have|our) chemistry\b"
         r"|\bwith admiration\b|\b(?:isn'?t|is not) (?:weird|inappropriate)\b|\bmade my day\b"
-        r"|\blooking for (?:love|a good (?:woman|man))\b"
+        r"|\blooking for (?:love|a good (?:woman|man))\b|\bnot (?:a )?(?:work|business) thing\b"
+        r"|\bseeing anyone\b|\bare you single\b|\b(?:boy|girl)friend\b"
     ),
     "rom.emoji": r"[😍😘😏😉💕❤💋🥰😻💘💖🌹🍷]",
 }
@@ -187,15 +211,19 @@ CALL_TO_ACTION: Mapping[str, str] = {
         r"|\b(?:send|call|text|email|dm|ping) me\b|\b(?:love|need|want) \d+ min"
         r"|\bbook (?:a|your) (?:slot|call|time)\b|\bwhat'?s (?:your|ur) number\b"
     ),
-    "cta.time": rf"\b(?:free|available|around) (?:on |this |next )?{_DAY}\b|\b\d+[- ]?min(?:ute)?s?\b",
+    "cta.time": (
+        rf"\b(?:free|available|around) (?:on |this |next )?{_DAY}\b|\b\d+[- ]?min(?:ute)?s?\b"
+    ),
 }
 
 # shared_context: something sender and recipient share, or a real link between them.
 SHARED_CONTEXT: Mapping[str, str] = {
     "sh.fellow": (
-        r"\bfellow\b|\balum(?:ni|na|nus)?\b|(?<![-\w])grad\b|\bwe both\b|\bboth (?:of us|volunteer|work"
+        r"\bfellow\b|\balum(?:ni|na|nus)?\b|(?<![-\w])grad\b|\bwe both\b|\bboth (?:of us|volunteer"
+        r"|work"
         r"|running|at|in|from)\b|\bwe'?re both\b|\byou'?re also\b|\balso (?:in|from|at)\b"
-        r"|\btoo[!.]|\bi'?ll be there\b|\bsee you there\b|\bnative\b(?!-)|\bsame (?:school|city|town"
+        r"|\btoo[!.]|\bi'?ll be there\b|\bsee you there\b|\bnative\b(?!-)|\bsame (?:school|city"
+        r"|town"
         r"|company|team|class|program|build|firm)\b|\bfan here\b|\bother \w+ (?:grads?|alums?)\b"
     ),
     "sh.met": (
@@ -209,14 +237,16 @@ SHARED_CONTEXT: Mapping[str, str] = {
         r"|\byou (?:mentioned|said|suggested|supervised|taught)\b|\bfollowing up\b|\bsince we\b"
         r"|\bhaven'?t spoken\b|\bit'?s been (?:ages|a while|too long)\b|\bback in\b"
         r"|\bremember (?:me|how|when)\b|\bmiss having you\b|\bshared a\b|\bintro to\b"
-        r"|\bwe hired\b|\bour crew\b|\bfor you at\b|\byour class\b|\bwe discussed\b"
+        r"|\bwe hired\b|\bour crew\b|\boverlapped\b|\bnext to (?:you|your)\b|\bfor you at\b"
+        r"|\byour class\b|\bwe discussed\b"
         r"|\b(?:it was|great|so) (?:so )?(?:nice|good|great) (?:meeting|seeing|to meet)\b"
     ),
     "sh.engaged_work": (
         rf"\byour (?:[\w'-]+ ){{0,4}}{_WORK_ITEM}s? (?:on|about|at|in|for|from|was|is|stuck|really"
         rf"|hit|saved|has)\b|\b(?:read|watched|saw|attended|caught|loved|enjoyed|following|followed"
         rf"|admired?|used|heard|liked)\b[^.?!\n]{{0,40}}\byour\b[^.?!\n]{{0,40}}\b{_WORK_ITEM}\b"
-        rf"|\b(?:admired?|loved|followed|following)\b[^.?!\n]{{0,40}}'s (?:\w+ ){{0,2}}{_WORK_ITEM}\b"
+        rf"|\b(?:admired?|loved|followed"
+        rf"|following)\b[^.?!\n]{{0,40}}'s (?:\w+ ){{0,2}}{_WORK_ITEM}\b"
         r"|\bgreat job on\b|\bdid the\b[^.?!\n]{0,30}\bfor\b"
     ),
     "sh.event": (

@@ -1,0 +1,69 @@
+"""The ``coach`` and ``coach-eval`` CLI commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from inroad.coach.dataset import DatasetError
+from inroad.coach.review import Review, review
+from inroad.coach.text import CHANNELS
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``coach`` and ``coach-eval`` to ``app``."""
+    app.command("coach")(coach_command)
+    app.command("coach-eval")(coach_eval_command)
+
+
+def coach_command(
+    text: Annotated[str, typer.Argument(help="The draft message.")],
+    channel: Annotated[str, typer.Option(help="dm, inmail or invite_note.")],
+    first: Annotated[
+        bool, typer.Option("--first/--not-first", help="Is this the first message to them?")
+    ] = True,
+    subject: Annotated[str | None, typer.Option(help="InMail subject line.")] = None,
+) -> None:
+    """Review a draft message: labels, issues and length."""
+    if channel not in CHANNELS:
+        _fail(f"--channel must be one of {', '.join(CHANNELS)}; got {channel!r}")
+    result = review(text, channel=channel, first_message=first, subject=subject)
+    Console().print(_review_table(result))
+
+
+def coach_eval_command(
+    file: Annotated[Path, typer.Argument(help="Labelled messages (JSON Lines).")],
+    cv: Annotated[int, typer.Option("--cv", help="Number of folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Shuffle seed.")] = 0,
+) -> None:
+    """Cross-validate the coach on a labelled file and print per-label P/R/F1."""
+    # Imported here so `inroad coach` does not pay for the evaluation code.
+    from inroad.coach.evaluate import cross_validate, render
+
+    try:
+        report = cross_validate(file, folds=cv, seed=seed)
+    except (DatasetError, ValueError) as exc:
+        _fail(str(exc))
+    Console().print(render(report))
+
+
+def _review_table(result: Review) -> Table:
+    table = Table(title="Coach review", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("detail")
+    for label, value in result.labels.items():
+        table.add_row(label, "yes" if value else "no")
+    for issue in result.issues:
+        table.add_row(f"{issue.severity}: {issue.code}", issue.message)
+    n = result.length
+    table.add_row("length", f"{n.chars} chars, {n.words} words, {n.paragraphs} paragraphs")
+    return table
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code=1)
