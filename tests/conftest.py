@@ -68,7 +68,8 @@ def _postgres_fresh(url: str) -> None:
                 await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
             else:
                 tables = await conn.fetch(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
                 )
                 names = ", ".join(f'"{t["tablename"]}"' for t in tables)
                 if names:
@@ -157,7 +158,8 @@ class People:
         email = extra.pop("email", f"member{self.count}@example.com")
         password = extra.pop("password", "correct horse battery")
         response = await self.client.post(
-            "/api/v1/auth/signup", json={"email": email, "password": password, "name": name, **extra}
+            "/api/v1/auth/signup",
+            json={"email": email, "password": password, "name": name, **extra},
         )
         assert response.status_code == 201, response.text
         body = response.json()

@@ -12,8 +12,11 @@ from rich.console import Console
 
 from inroad.settings import Settings
 
-app = typer.Typer(help="Inroad: a self-hostable professional network built around messaging.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Inroad: a self-hostable professional network built around messaging.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 admin_app = typer.Typer(help="Operator commands: operators, plans.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 err = Console(stderr=True)
@@ -42,7 +45,9 @@ def migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (more than 1 needs INROAD_REDIS_URL).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (more than 1 needs INROAD_REDIS_URL).")
+    ] = 1,
 ) -> None:
     """Serve the web UI and the API. Never seeds data; run `inroad migrate` first."""
     import uvicorn
@@ -51,14 +56,24 @@ def serve(
     if workers > 1 and not settings.redis_url:
         raise fail("--workers above 1 needs INROAD_REDIS_URL so workers share live events")
     out.print(f"Inroad on http://{host}:{port}  (database: {settings.database_url.split('@')[-1]})")
-    uvicorn.run("inroad.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, ws_per_message_deflate=False)
+    uvicorn.run(
+        "inroad.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        ws_per_message_deflate=False,
+    )
 
 
 @app.command()
 def demo(
     members: Annotated[int, typer.Option(min=2, max=20000, help="How many demo members.")] = 200,
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when members exist.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when members exist.")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Random seed, for a repeatable network.")] = 7,
 ) -> None:
     """Seed a realistic demo network (members, profiles, connections, invitations)."""
@@ -67,7 +82,9 @@ def demo(
 
     settings = Settings.from_env()
     upgrade(settings.database_url)
-    created = asyncio.run(seed_demo(settings, count=members, if_empty=if_empty, seed=seed, console=out))
+    created = asyncio.run(
+        seed_demo(settings, count=members, if_empty=if_empty, seed=seed, console=out)
+    )
     if created == 0:
         out.print("The database already has members; demo data not added.")
 
@@ -82,7 +99,9 @@ def create_operator(
     from inroad.accounts.admin import make_operator
 
     if password is None:
-        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        password = (
+            getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        )
     settings = Settings.from_env()
     try:
         handle = asyncio.run(make_operator(settings, email=email, name=name, password=password))

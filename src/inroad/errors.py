@@ -84,5 +84,8 @@ def text_limit(value: str | None, limit: int, code: str, what: str, **details: A
     """Refuse text over ``limit`` Unicode code points with the documented code."""
     if value is not None and len(value) > limit:
         raise InvalidInput(
-            code, f"{what} is {len(value)} characters; the limit is {limit}.", limit=limit, **details
+            code,
+            f"{what} is {len(value)} characters; the limit is {limit}.",
+            limit=limit,
+            **details,
         )

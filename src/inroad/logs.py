@@ -25,7 +25,9 @@ class JsonFormatter(logging.Formatter):
 
 def configure(json_format: bool = True, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if json_format else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if json_format else logging.Formatter("%(levelname)s %(name)s %(message)s")
+    )
     root = logging.getLogger("inroad")
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -22,7 +22,12 @@ async def readyz(svc: ServicesDep) -> Response:
         await svc.db.ping()
     except Exception as exc:  # any database failure means "not ready", never a 500
         return JSONResponse(
-            {"error": {"code": "database_unavailable", "message": f"Database check failed: {type(exc).__name__}"}},
+            {
+                "error": {
+                    "code": "database_unavailable",
+                    "message": f"Database check failed: {type(exc).__name__}",
+                }
+            },
             status_code=503,
         )
     return JSONResponse({"status": "ready", "database": svc.db.dialect})

@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+
 import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
@@ -104,7 +105,10 @@ async def do_signup(
     ip: str | None = None,
     kind: str = "api",
 ) -> Session:
-    """Create a member and a first token. Raises 409 ``email_taken``/``handle_taken``, 429 per IP."""
+    """Create a member and a first token.
+
+    Raises 409 ``email_taken``/``handle_taken``, 429 ``too_many_signups`` per IP.
+    """
     email, name = check_signup(email, password, name, handle)
     password_hash = await asyncio.to_thread(svc.hasher.hash, password)
     now = svc.clock.now()
@@ -121,17 +125,31 @@ async def do_signup(
                         throttle.retry_after(oldest, SIGNUP_WINDOW, now),
                     )
                 await throttle.record(conn, bucket, now)
-            if (await conn.execute(sa.select(members.c.id).where(members.c.email == email))).first():
-                raise Conflict("email_taken", "An account with this email already exists. Log in instead.")
+            if (
+                await conn.execute(sa.select(members.c.id).where(members.c.email == email))
+            ).first():
+                raise Conflict(
+                    "email_taken", "An account with this email already exists. Log in instead."
+                )
             if handle is not None:
-                if (await conn.execute(sa.select(members.c.id).where(members.c.handle == handle))).first():
-                    raise Conflict("handle_taken", f"The handle {handle!r} is taken. Choose another.")
+                if (
+                    await conn.execute(sa.select(members.c.id).where(members.c.handle == handle))
+                ).first():
+                    raise Conflict(
+                        "handle_taken", f"The handle {handle!r} is taken. Choose another."
+                    )
             else:
                 handle = await _free_handle(conn, handles.slugify(name))
             member_id = (
                 await conn.execute(
                     members.insert()
-                    .values(email=email, password_hash=password_hash, name=name, handle=handle, created_at=now)
+                    .values(
+                        email=email,
+                        password_hash=password_hash,
+                        name=name,
+                        handle=handle,
+                        created_at=now,
+                    )
                     .returning(members.c.id)
                 )
             ).scalar_one()
@@ -148,7 +166,10 @@ async def do_signup(
 
 def _verify(svc: Services, password_hash: str | None, password: str) -> bool:
     try:
-        return svc.hasher.verify(password_hash or _dummy_hash(svc), password) and password_hash is not None
+        return (
+            svc.hasher.verify(password_hash or _dummy_hash(svc), password)
+            and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -211,8 +232,12 @@ async def authenticate(svc: Services, token: str) -> Actor | None:
         row = (
             await conn.execute(
                 sa.select(
-                    members.c.id, members.c.handle, members.c.name, members.c.plan,
-                    members.c.is_operator, auth_tokens.c.id.label("token_id"),
+                    members.c.id,
+                    members.c.handle,
+                    members.c.name,
+                    members.c.plan,
+                    members.c.is_operator,
+                    auth_tokens.c.id.label("token_id"),
                 )
                 .join(auth_tokens, auth_tokens.c.member_id == members.c.id)
                 .where(
@@ -225,8 +250,12 @@ async def authenticate(svc: Services, token: str) -> Actor | None:
     if row is None:
         return None
     return Actor(
-        id=row.id, handle=row.handle, name=row.name, plan=row.plan,
-        is_operator=row.is_operator, token_id=row.token_id,
+        id=row.id,
+        handle=row.handle,
+        name=row.name,
+        plan=row.plan,
+        is_operator=row.is_operator,
+        token_id=row.token_id,
     )
 
 
@@ -243,7 +272,9 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
             await conn.execute(sa.select(members.c.password_hash).where(members.c.id == actor.id))
         ).scalar_one()
     if not await asyncio.to_thread(_verify, svc, password_hash, password[:1024]):
-        raise Forbidden("invalid_password", "That password is not right; the account was not deleted.")
+        raise Forbidden(
+            "invalid_password", "That password is not right; the account was not deleted."
+        )
     async with svc.db.write() as conn:
         await graph.remove_all_connections(conn, actor.id)
         await profile_store.erase(conn, actor.id)
@@ -252,9 +283,20 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
             sa.update(members)
             .where(members.c.id == actor.id)
             .values(
-                handle=None, email=None, password_hash=None, name="Former member", headline="",
-                about="", industry="", location="", postal_code="", interests=[],
-                open_to_work=False, photo_key=None, profile_points=0, deleted_at=svc.clock.now(),
+                handle=None,
+                email=None,
+                password_hash=None,
+                name="Former member",
+                headline="",
+                about="",
+                industry="",
+                location="",
+                postal_code="",
+                interests=[],
+                open_to_work=False,
+                photo_key=None,
+                profile_points=0,
+                deleted_at=svc.clock.now(),
             )
         )
         await search.remove(conn, actor.id)

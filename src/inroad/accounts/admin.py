@@ -33,7 +33,9 @@ async def make_operator(settings: Settings, *, email: str, name: str, password: 
         else:
             member_id = existing.id
         async with svc.db.write() as conn:
-            await conn.execute(sa.update(members).where(members.c.id == member_id).values(is_operator=True))
+            await conn.execute(
+                sa.update(members).where(members.c.id == member_id).values(is_operator=True)
+            )
             handle: str = (
                 await conn.execute(sa.select(members.c.handle).where(members.c.id == member_id))
             ).scalar_one()

@@ -37,7 +37,11 @@ async def _session_body(svc: Any, session: actions.Session) -> dict[str, Any]:
 @router.post("/auth/signup", status_code=201)
 async def signup(body: SignupIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
     session = await actions.do_signup(
-        svc, email=body.email, password=body.password, name=body.name, handle=body.handle,
+        svc,
+        email=body.email,
+        password=body.password,
+        name=body.name,
+        handle=body.handle,
         ip=client_ip(request),
     )
     return await _session_body(svc, session)
@@ -45,7 +49,9 @@ async def signup(body: SignupIn, request: Request, svc: ServicesDep) -> dict[str
 
 @router.post("/auth/login")
 async def login(body: LoginIn, request: Request, svc: ServicesDep) -> dict[str, Any]:
-    session = await actions.do_login(svc, email=body.email, password=body.password, ip=client_ip(request))
+    session = await actions.do_login(
+        svc, email=body.email, password=body.password, ip=client_ip(request)
+    )
     return await _session_body(svc, session)
 
 

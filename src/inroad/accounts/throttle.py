@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inroad.accounts.tables import rate_events
 
 
-async def count_since(conn: AsyncConnection, bucket: str, since: datetime) -> tuple[int, datetime | None]:
+async def count_since(
+    conn: AsyncConnection, bucket: str, since: datetime
+) -> tuple[int, datetime | None]:
     """How many events ``bucket`` holds after ``since``, and the oldest of them."""
     row = (
         await conn.execute(

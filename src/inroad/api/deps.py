@@ -30,7 +30,8 @@ async def current_actor(request: Request, svc: Annotated[Services, Depends(get_s
     actor = await authenticate(svc, token) if token else None
     if actor is None:
         raise Unauthorized(
-            "not_signed_in", "Sign in first: send 'Authorization: Bearer TOKEN' from /api/v1/auth/login."
+            "not_signed_in",
+            "Sign in first: send 'Authorization: Bearer TOKEN' from /api/v1/auth/login.",
         )
     return actor
 

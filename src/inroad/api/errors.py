@@ -26,19 +26,24 @@ _HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
-                   **details: Any) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any
+) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": code, "message": message, **details}}, status_code=status, headers=headers
+        {"error": {"code": code, "message": message, **details}},
+        status_code=status,
+        headers=headers,
     )
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
 
 
 def install(app: FastAPI, html_error: Any = None) -> None:
-    """Register handlers. ``html_error(request, status, code, message)`` renders web pages' errors."""
+    """Register handlers; ``html_error(request, status, code, message)`` renders page errors."""
 
     async def on_inroad_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, InroadError)
@@ -58,7 +63,11 @@ def install(app: FastAPI, html_error: Any = None) -> None:
         field = ".".join(loc) or None
         kind = first.get("type", "")
         code = "missing_field" if kind == "missing" else "invalid_input"
-        message = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg", "invalid input"))
+        message = (
+            f"{field}: {first.get('msg', 'invalid')}"
+            if field
+            else str(first.get("msg", "invalid input"))
+        )
         return error_response(422, code, message, field=field)
 
     async def on_http_error(request: Request, exc: Exception) -> Response:

@@ -18,8 +18,16 @@ log = logging.getLogger("inroad.access")
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -37,9 +45,7 @@ class BodyLimit:
         is_multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
         limit = MULTIPART_LIMIT if is_multipart else JSON_LIMIT
         code = "file_too_large" if is_multipart else "body_too_large"
-        message = (
-            "That file is too large." if is_multipart else "The request body is over 1 MiB."
-        )
+        message = "That file is too large." if is_multipart else "The request body is over 1 MiB."
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await _send_error(send, 413, code, message)
@@ -79,10 +85,16 @@ class Metrics:
     def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
         self.app = app
         self.requests = Counter(
-            "inroad_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+            "inroad_http_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=registry,
         )
         self.latency = Histogram(
-            "inroad_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry,
+            "inroad_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=registry,
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         )
 
@@ -109,6 +121,11 @@ class Metrics:
             self.latency.labels(scope["method"], template).observe(elapsed)
             log.info(
                 "request",
-                extra={"method": scope["method"], "path": scope["path"], "route": template,
-                       "status": status, "ms": round(elapsed * 1000, 2)},
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": template,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                },
             )

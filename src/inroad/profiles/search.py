@@ -22,24 +22,32 @@ def _is_sqlite(conn: AsyncConnection) -> bool:
 async def _document(conn: AsyncConnection, member_id: int) -> tuple[str, str, str] | None:
     row = (
         await conn.execute(
-            sa.select(members.c.name, members.c.headline, members.c.location, members.c.industry).where(
-                members.c.id == member_id, members.c.deleted_at.is_(None)
-            )
+            sa.select(
+                members.c.name, members.c.headline, members.c.location, members.c.industry
+            ).where(members.c.id == member_id, members.c.deleted_at.is_(None))
         )
     ).first()
     if row is None:
         return None
     pos = (
         await conn.execute(
-            sa.select(positions.c.company, positions.c.title).where(positions.c.member_id == member_id)
+            sa.select(positions.c.company, positions.c.title).where(
+                positions.c.member_id == member_id
+            )
         )
     ).all()
     schools = (
-        await conn.execute(sa.select(education.c.school, education.c.field).where(education.c.member_id == member_id))
+        await conn.execute(
+            sa.select(education.c.school, education.c.field).where(
+                education.c.member_id == member_id
+            )
+        )
     ).all()
     skill_names = (
-        await conn.execute(sa.select(skills.c.name).where(skills.c.member_id == member_id))
-    ).scalars().all()
+        (await conn.execute(sa.select(skills.c.name).where(skills.c.member_id == member_id)))
+        .scalars()
+        .all()
+    )
     body = " ".join(
         [row.location, row.industry]
         + [f"{p.company} {p.title}" for p in pos]
@@ -57,7 +65,9 @@ async def reindex(conn: AsyncConnection, member_id: int) -> None:
     name, headline, body = doc
     if _is_sqlite(conn):
         await conn.execute(
-            sa.text("INSERT INTO member_search(rowid, name, headline, body) VALUES (:id, :n, :h, :b)"),
+            sa.text(
+                "INSERT INTO member_search(rowid, name, headline, body) VALUES (:id, :n, :h, :b)"
+            ),
             {"id": member_id, "n": name, "h": headline, "b": body},
         )
     else:
@@ -74,9 +84,13 @@ async def reindex(conn: AsyncConnection, member_id: int) -> None:
 
 async def remove(conn: AsyncConnection, member_id: int) -> None:
     if _is_sqlite(conn):
-        await conn.execute(sa.text("DELETE FROM member_search WHERE rowid = :id"), {"id": member_id})
+        await conn.execute(
+            sa.text("DELETE FROM member_search WHERE rowid = :id"), {"id": member_id}
+        )
     else:
-        await conn.execute(sa.text("DELETE FROM member_search WHERE member_id = :id"), {"id": member_id})
+        await conn.execute(
+            sa.text("DELETE FROM member_search WHERE member_id = :id"), {"id": member_id}
+        )
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -94,7 +108,9 @@ def match_clause(conn: AsyncConnection, q: str) -> tuple[sa.TextClause, dict[str
         return None
     if _is_sqlite(conn):
         expr = " ".join(f'"{w}"*' for w in words)
-        return sa.text("SELECT rowid AS member_id, rank FROM member_search WHERE member_search MATCH :q"), {"q": expr}
+        return sa.text(
+            "SELECT rowid AS member_id, rank FROM member_search WHERE member_search MATCH :q"
+        ), {"q": expr}
     expr = " & ".join(f"{w}:*" for w in words)
     return (
         sa.text(

@@ -18,8 +18,16 @@ from inroad.accounts.tables import members
 from inroad.profiles.tables import education, positions, skills
 
 ITEMS = (
-    "photo", "headline", "about", "industry", "location", "current_position",
-    "past_positions", "education", "skills", "connections",
+    "photo",
+    "headline",
+    "about",
+    "industry",
+    "location",
+    "current_position",
+    "past_positions",
+    "education",
+    "skills",
+    "connections",
 )
 CONNECTIONS_NEEDED = 50
 SKILLS_NEEDED = 5
@@ -72,8 +80,8 @@ class Strength:
 
 
 def evaluate(
-    member: Mapping[str, Any],
-    member_positions: Sequence[Mapping[str, Any]],
+    member: Mapping[Any, Any],
+    member_positions: Sequence[Mapping[Any, Any]],
     schools: int,
     skill_count: int,
 ) -> Strength:
@@ -97,17 +105,25 @@ def evaluate(
 
 
 async def load(conn: AsyncConnection, member_id: int) -> Strength:
-    member = (await conn.execute(sa.select(members).where(members.c.id == member_id))).mappings().one()
+    member = (
+        (await conn.execute(sa.select(members).where(members.c.id == member_id))).mappings().one()
+    )
     pos = (
-        await conn.execute(
-            sa.select(positions.c.end_month, positions.c.description).where(
-                positions.c.member_id == member_id
+        (
+            await conn.execute(
+                sa.select(positions.c.end_month, positions.c.description).where(
+                    positions.c.member_id == member_id
+                )
             )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     schools = (
         await conn.execute(
-            sa.select(sa.func.count()).select_from(education).where(education.c.member_id == member_id)
+            sa.select(sa.func.count())
+            .select_from(education)
+            .where(education.c.member_id == member_id)
         )
     ).scalar_one()
     skill_count = (
@@ -122,5 +138,7 @@ async def refresh(conn: AsyncConnection, member_id: int) -> Strength:
     """Recompute and store ``profile_points``; call inside the transaction that changed the profile."""
     strength = await load(conn, member_id)
     points = sum(1 for item in strength.completed if item != "connections")
-    await conn.execute(sa.update(members).where(members.c.id == member_id).values(profile_points=points))
+    await conn.execute(
+        sa.update(members).where(members.c.id == member_id).values(profile_points=points)
+    )
     return strength

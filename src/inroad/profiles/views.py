@@ -43,8 +43,13 @@ def member_view(
     """A Member. ``seen_by_other`` adds ``degree`` and ``mutual_connections`` (API.md)."""
     if row["deleted_at"] is not None:
         return {
-            "handle": None, "name": FORMER_MEMBER, "headline": "", "photo_url": None,
-            "location": "", "industry": "", "strength_level": None,
+            "handle": None,
+            "name": FORMER_MEMBER,
+            "headline": "",
+            "photo_url": None,
+            "location": "",
+            "industry": "",
+            "strength_level": None,
         }
     view: dict[str, Any] = {
         "handle": row["handle"],

@@ -22,7 +22,7 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
-    """Aware UTC datetimes in Python; naive UTC text on SQLite (sorts correctly), timestamptz on PG."""
+    """Aware UTC datetimes in Python; naive UTC text on SQLite (sorts right); timestamptz on PG."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True

@@ -160,7 +160,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TABLE member_search")
     for table in (
-        "skills", "positions", "education", "connections", "blocks", "auth_tokens",
-        "rate_events", "members",
+        "skills",
+        "positions",
+        "education",
+        "connections",
+        "blocks",
+        "auth_tokens",
+        "rate_events",
+        "members",
     ):
         op.drop_table(table)
