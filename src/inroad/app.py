@@ -37,11 +37,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.registry = CollectorRegistry()
 
     from inroad.accounts.api import router as accounts_router
+    from inroad.accounts.settings_api import router as settings_router
+    from inroad.coach.api import router as coach_router
+    from inroad.messaging.api import router as messaging_router
+    from inroad.network.api import router as network_router
     from inroad.ops import router as ops_router
+    from inroad.premium import api as premium_api
     from inroad.profiles.api import router as profiles_router
+    from inroad.realtime import sync, ws
     from inroad.web import pages
 
-    for router in (ops_router, accounts_router, profiles_router):
+    for router in (ops_router, accounts_router, profiles_router, settings_router,
+                   premium_api.api, premium_api.media, network_router, messaging_router,
+                   sync.router, ws.router, coach_router):
         app.include_router(router)
     pages.install(app)
     errors.install(app, html_error=pages.render_error)

@@ -110,6 +110,25 @@ def create_operator(
     out.print(f"{email} is an operator (/in/{handle}).")
 
 
+@admin_app.command("plan")
+def admin_plan(
+    handle: Annotated[str, typer.Argument(help="The member's handle.")],
+    plan: Annotated[
+        str, typer.Argument(help="free|career|business|sales_navigator|recruiter_lite (free ends a plan).")
+    ],
+) -> None:
+    """Grant a member a plan, or end it with `free`; credits follow the ledger rules."""
+    from inroad.errors import InroadError
+    from inroad.premium.actions import set_plan_from_cli
+
+    try:
+        change = asyncio.run(set_plan_from_cli(Settings.from_env(), handle, plan))
+    except InroadError as exc:
+        raise fail(exc.message) from exc
+    state = "now has" if change.changed else "already had"
+    out.print(f"{handle} {state} the {plan} plan; InMail credits: {change.balance}.")
+
+
 def _register_plugins() -> None:
     from inroad.coach import commands as coach_commands
 

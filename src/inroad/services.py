@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from inroad.clock import Clock
+from inroad.realtime.bus import EventBus, InProcessBus
 from inroad.settings import Settings
 from inroad.storage.db import Database
 
@@ -17,10 +18,12 @@ class Services:
     db: Database
     clock: Clock = field(default_factory=Clock)
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    bus: EventBus = field(default_factory=InProcessBus)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
         return cls(settings=settings, db=Database(settings.database_url), clock=clock or Clock())
 
     async def close(self) -> None:
+        await self.bus.close()
         await self.db.dispose()

@@ -40,6 +40,9 @@ class Settings:
     free_notes_per_month: int = 5
     reinvite_cooldown_days: int = 21
     invitation_expiry_days: int = 180
+    # "I don't know this person" counts against the sender: from this many such answers on, every
+    # invitation they send needs the recipient's email address (0 = never).
+    rejections_before_email_required: int = 5
     secure_cookies: bool = False
     log_json: bool = True
 
@@ -59,6 +62,11 @@ class Settings:
             base_url=base_url,
             signup_limit_per_hour=_int(env, "INROAD_SIGNUP_LIMIT_PER_HOUR", 20),
             send_limit_per_minute=_int(env, "INROAD_SEND_LIMIT_PER_MINUTE", 120),
+            invitations_per_week=_int(env, "INROAD_INVITATIONS_PER_WEEK", 100),
+            free_notes_per_month=_int(env, "INROAD_FREE_NOTES_PER_MONTH", 5),
+            reinvite_cooldown_days=_int(env, "INROAD_REINVITE_COOLDOWN_DAYS", 21),
+            invitation_expiry_days=_int(env, "INROAD_INVITATION_EXPIRY_DAYS", 180),
+            rejections_before_email_required=_int(env, "INROAD_REJECTIONS_BEFORE_EMAIL_REQUIRED", 5),
             secure_cookies=base_url.startswith("https://"),
             log_json=env.get("INROAD_LOG_FORMAT", "json") == "json",
         )

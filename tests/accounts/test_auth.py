@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from inroad.accounts.tables import members
 from inroad.clock import FrozenClock
+from inroad.profiles import photos
 from inroad.services import Services
 from tests.conftest import People, assert_error
+from tests.factories import connect, image_bytes
 
 SIGNUP = "/api/v1/auth/signup"
 LOGIN = "/api/v1/auth/login"
@@ -185,3 +189,35 @@ async def test_malformed_requests_get_error_shape(client: httpx.AsyncClient) -> 
         413,
         "body_too_large",
     )
+
+
+async def test_delete_account_removes_photo_files_and_connections(
+    client: httpx.AsyncClient, people: People, services: Services
+) -> None:
+    jane, joe = await people.make("Jane"), await people.make("Joe")
+    await connect(services, jane.handle, joe.handle)
+    upload = await client.put(
+        "/api/v1/me/photo",
+        files={"file": ("me.png", image_bytes("PNG"), "image/png")},
+        headers=jane.headers,
+    )
+    assert upload.status_code == 200, upload.text
+    folder = photos.photo_dir(services)
+    assert len(list(folder.iterdir())) == 2  # the photo and its thumbnail
+    r = await client.request(
+        "DELETE", "/api/v1/me", json={"password": jane.password}, headers=jane.headers
+    )
+    assert r.status_code == 204
+    assert list(folder.iterdir()) == []
+    assert_error(
+        await client.get(f"/api/v1/members/{jane.handle}", headers=joe.headers), 404, "not_found"
+    )
+    me = (await client.get("/api/v1/me", headers=joe.headers)).json()
+    assert "connections" in me["strength"]["missing"]
+    async with services.db.read() as conn:
+        count = (
+            await conn.execute(
+                sa.select(members.c.connection_count).where(members.c.handle == joe.handle)
+            )
+        ).scalar_one()
+    assert count == 0

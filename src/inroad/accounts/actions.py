@@ -25,8 +25,9 @@ from inroad.errors import (
     Unauthorized,
     text_limit,
 )
+from inroad.network import actions as network_actions
 from inroad.network import graph
-from inroad.profiles import search
+from inroad.profiles import photos, search
 from inroad.profiles import store as profile_store
 from inroad.services import Services
 
@@ -276,7 +277,11 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
             "invalid_password", "That password is not right; the account was not deleted."
         )
     async with svc.db.write() as conn:
+        photo_key = (
+            await conn.execute(sa.select(members.c.photo_key).where(members.c.id == actor.id))
+        ).scalar_one()
         await graph.remove_all_connections(conn, actor.id)
+        await network_actions.forget_member(conn, actor.id)
         await profile_store.erase(conn, actor.id)
         await conn.execute(auth_tokens.delete().where(auth_tokens.c.member_id == actor.id))
         await conn.execute(
@@ -300,3 +305,5 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
             )
         )
         await search.remove(conn, actor.id)
+    # Files go only once the row no longer points at them (after commit).
+    photos.delete_files(svc, photo_key)

@@ -6,7 +6,8 @@ standard library.
 """
 
 from inroad.coach.dataset import LABELS
-from inroad.coach.review import Issue, Review, review, shared_context_issue
+from inroad.coach.review import Issue, Review, profile_issue, review, shared_context_issue
 from inroad.coach.text import CHANNELS, Length
 
-__all__ = ["CHANNELS", "LABELS", "Issue", "Length", "Review", "review", "shared_context_issue"]
+__all__ = ["CHANNELS", "LABELS", "Issue", "Length", "Review", "profile_issue", "review",
+           "shared_context_issue"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -39,16 +39,41 @@ def coach_eval_command(
     file: Annotated[Path, typer.Argument(help="Labelled messages (JSON Lines).")],
     cv: Annotated[int, typer.Option("--cv", help="Number of folds.")] = 5,
     seed: Annotated[int, typer.Option(help="Shuffle seed.")] = 0,
+    train_extra: Annotated[
+        Path | None,
+        typer.Option(
+            "--train-extra",
+            help="More labelled messages, always in the training part of every fold and never "
+            "scored. Default: the repository's data/coach_train_extra.jsonl when present.",
+        ),
+    ] = None,
+    dev_only: Annotated[
+        bool, typer.Option("--dev-only", help="Train on FILE's folds alone (no extra set).")
+    ] = False,
+    holdout: Annotated[
+        Path | None,
+        typer.Option(
+            "--holdout",
+            help="Also score the shipped model on these held-out messages (never trained on).",
+        ),
+    ] = None,
 ) -> None:
     """Cross-validate the coach on a labelled file and print per-label P/R/F1."""
     # Imported here so `inroad coach` does not pay for the evaluation code.
-    from inroad.coach.evaluate import cross_validate, render
+    from inroad.coach.evaluate import DEFAULT_TRAIN_EXTRA, cross_validate, render, score_holdout
 
+    if dev_only and train_extra is not None:
+        _fail("--dev-only and --train-extra cannot be combined")
+    extra = None if dev_only else train_extra
+    if extra is None and not dev_only and DEFAULT_TRAIN_EXTRA.exists():
+        extra = DEFAULT_TRAIN_EXTRA
+    console = Console()
     try:
-        report = cross_validate(file, folds=cv, seed=seed)
+        console.print(render(cross_validate(file, folds=cv, seed=seed, train_extra=extra)))
+        if holdout is not None:
+            console.print(render(score_holdout(holdout)))
     except (DatasetError, ValueError) as exc:
         _fail(str(exc))
-    Console().print(render(report))
 
 
 def _review_table(result: Review) -> Table:
@@ -64,6 +89,6 @@ def _review_table(result: Review) -> Table:
     return table
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code=1)

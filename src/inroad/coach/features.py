@@ -7,7 +7,7 @@ lifted from the dev set. A detector fires at most once per message; the models i
 learn how much each one counts for its label, including the negative evidence (a recruiter
 offering a role argues *against* ``job_ask``).
 
-Patterns run on a normalised lower-case copy of the text, except the few marked ``_CASED`` that
+Patterns run on a normalised lower-case copy of the text, except the few in ``_CASED_*`` that
 need capital letters to spot names.
 """
 
@@ -30,18 +30,25 @@ _WORK_ITEM = (
     r"(?:talk|keynote|post|posts|paper|article|piece|video|comment|session|presentation|webinar"
     r"|demo|thread|zine|design|work|project|retrofit|class|course|rebrand|kits?|book|podcast"
     r"|research|study|answers|newsletter|series|channel|substack|blog|splits|launch|audit"
-    r"|renovation)"
+    r"|renovation|newsletter|writing|essays?|api|library|dataset|guideline|curriculum|lecture"
+    r"|workshop"
+    r"|illustrations?|photography|photos|restoration|answers|tutorial|guide|code|repo|app|tool|map"
+    r"|maps"
+    r"|report|findings|analysis|thesis|portfolio)"
 )
 _LOOKS = (
     r"(?:beautiful|pretty|gorgeous|stunning|cute|hot|sexy|attractive|handsome|lovely|radiant"
-    r"|adorable|charming|extraordinary)"
+    r"|adorable|charming|extraordinary|breathtaking|glowing|cutest|prettiest|sweet)"
 )
 
 # job_ask: the sender wants to be hired, interviewed, referred or considered.
 JOB_ASK: Mapping[str, str] = {
     "job.consider": (
         r"\bconsider(?:ed)? (?:me|for)\b|\bany consideration\b|\b(?:keep|kept) me in mind\b"
-        r"|\bkept in mind\b|\bon your radar\b|\bthink of me\b|\bthe person you think of\b"
+        r"|\bput me forward\b|\brecommend(?:ing)? me\b|\btake me on\b|\bon your (?:list|roster"
+        r"|call list"
+        r"|books)\b|\bremember my name\b|\bkept in mind\b|\bon your radar\b|\bthink of me\b"
+        r"|\bthe person you think of\b"
         r"|\bwhere to find me\b|\bbe considered\b|\b(?:i'?d|i would) be a (?:good|great"
         r"|strong) fit\b|\bhat in(?:to)? the ring\b|\bthrow my hat\b"
     ),
@@ -53,17 +60,29 @@ JOB_ASK: Mapping[str, str] = {
         r"|\bget me (?:an interview|in)\b|\bfoot in the door\b|\bneed (?:a )?(?:job|referral"
         r"|work)\b"
         r"|\bany (?:role|job|position) (?:is ok|is fine|will do)\b|\bplease refer\b"
-        r"|\b(?:resume|cv) attached\b"
+        r"|\b(?:resume|cv) attached\b|\bshare my (?:profile|cv|resume|details) with\b"
+        r"|\bintroduce me to (?:hr|the recruiter|your hr|your recruiter)\b|\b(?:check"
+        r"|follow up) on my"
+        r" application\b|\bhow to get (?:a job|hired|in)\b"
     ),
     "job.hiring_question": (
         rf"\b(?:is|are|does|do) (?:you|your|the|they|[a-z]+'s|[a-z]+)\b[^.?!\n]{{0,40}}"
         rf"\b{_JOB_NOUN}\b[^.?!\n]{{0,60}}\?|\bhiring\?|\bany (?:openings|vacanc|opportunit)"
-        rf"|\bare you (?:guys )?hiring\b"
+        rf"|\bare you (?:guys )?hiring\b|\b(?:taking on|looking for) (?:any |more |new "
+        rf"|extra )?(?:help"
+        rf"|staff|crew|hands|people|\w+ers|\w+ists|\w+ians|\w+ics)\b|\bshort (?:on|of|a) (?:crew"
+        rf"|staff|hands"
+        rf"|people|\w+er)\b|\bopen to lateral\b|\b(?:needs?"
+        rf"|need of) (?:an? )?(?:extra (?:pair of )?hands?"
+        rf"|cover|someone)\b|\broom for (?:one more|another|someone)\b"
     ),
     "job.if_opening": (
         r"\bif (?:you hear of|anything|a role|a position|something|there'?s ever|it does)"
         r"[^.?!\n]{0,60}\b(?:open|opens|comes up|on your team|frontend|side)\b"
         r"|\bin case (?:you'?re|your team is|you are) (?:building|growing|hiring|staffing)"
+        r"|\b(?:if|when|should) (?:a|an|any|another) (?:\w+ )?(?:position|role|opening|spot|vacancy"
+        r"|post)"
+        r" (?:open|opens|comes up|becomes available)\b|\bshould anything (?:open|come)\b"
         r"|\bas you (?:staff|scale|grow|build) (?:up|out)\b|\bif you (?:need"
         r"|are looking for) someone\b"
     ),
@@ -75,6 +94,17 @@ JOB_ASK: Mapping[str, str] = {
         r"|\bi(?: have|'ve) applied\b|\bi'?ll take anything\b|\bcan (?:start|join) (?:monday|"
         r"immediately|right away|asap)\b|\bavailable starting\b|\bready to (?:relocate|move)\b"
         r"|\bhave funding for\b|\bbring in freelancers\b|\bplace for someone\b"
+        r"|\b(?:looking for|find|search(?:ing)?(?: for)?) (?:my |a )?(?:next|new) (?:team|role|job"
+        r"|position"
+        r"|challenge|chapter|opportunity|newsroom|leadership role)\b"
+        r"|\bsearch(?:ing)? (?:for )?(?:a )?"
+        r"(?:job|new opportunity|opportunity)\b|\bbetween jobs\b|\bjob hunting\b"
+        r"|\bneed (?:a )?job\b"
+        r"|\bjoin (?:your|the) (?:team|lab|crew|kitchen|group|department|roster|firm|company)\b"
+        r"|\b(?:be|play) (?:a )?part of (?:it|your|the)\b|\b(?:love|like|happy|glad) to help out\b"
+        r"|\bavailable (?:from|in|starting) (?:next|the|\w+ \d|january|february|march|april|may"
+        r"|june"
+        r"|july|august|september|october|november|december)\b"
     ),
     "job.candidate": (
         r"\bmy (?:resume|résumé|cv|portfolio|certs|application)\b|\blaid off\b|\bout of work\b"
@@ -90,7 +120,11 @@ JOB_ASK: Mapping[str, str] = {
         r"|\b(?:your|his|her) (?:background|experience|profile|phd)\b[^.?!\n]{0,30}"
         r"\b(?:fit|match|caught|exactly)\b|\bshare (?:the full |the )?(?:description|details"
         r"|spec)\b"
-        r"|\bopportunities as they\b"
+        r"|\bopportunities as they\b|\b(?:we'?ve got|we have|i have"
+        r"|there'?s) an? (?:\w+ )?(?:contract"
+        r"|role|opening|position|vacancy|assignment)\b|\brole i mentioned\b|\b(?:send"
+        r"|share) you the"
+        r" (?:brief|jd|job description|spec|details)\b|\b(?:i'?m|we'?re) hiring (?:an?|for)\b"
     ),
 }
 
@@ -100,6 +134,8 @@ SALES_PITCH: Mapping[str, str] = {
         r"\$\s?\d|\b\d+\s?(?:usd|dollars|eur|gbp)\b|/\s?(?:month|mo|hr|hour|year|yr|store|seat"
         r"|user)\b"
         r"|\bper (?:month|hour|word|store|seat|user|year|project)\b|\brates? (?:start|from)\b"
+        r"|\b(?:plans?|prices?|pricing|rates?|packages?) (?:start|starts|starting|begin) (?:at"
+        r"|from)\b"
         r"|\b(?:starting|plans|packages?) (?:at|from)\b|\bbill rates?\b|\b(?:one-time"
         r"|monthly) fee\b"
     ),
@@ -115,21 +151,33 @@ SALES_PITCH: Mapping[str, str] = {
         r"|\bstarter kit\b|\bno (?:placement|application|setup) fee\b|\bscholarships?\b"
         r"|\bwant a code\b"
         r"|\bfirst [\w ]{0,20}(?:free|on us)\b|\bselected to apply\b|\bnow accepting\b"
-        r"|\bguaranteed\b|\byour budget\b"
+        r"|\bguaranteed\b|\byour budget\b|\b(?:reduced|special|best|friends?'?|mates'?) (?:rate"
+        r"|rates"
+        r"|price|prices)\b|\bhalf (?:the )?price\b|\bcomplimentary\b|\bno (?:obligation|fee for)\b"
+        r"|\bsample (?:shipment|pack|box)\b|\bon request\b|\bquote\b|\bfixed (?:fee|price)\b"
     ),
     "sale.vendor": (
         r"\bwe (?:help|built|build|make|provide|offer|sell|represent|automate|bundle"
         r"|digiti[sz]e|supply|work with)\b|\bi (?:help|sell|represent|provide|offer)\b"
         r"|\bwe'?ve (?:built|helped)\b|\bi'?ve helped\b|\b(?:we|i) (?:are |can )?(?:provide"
         r"|offer)\b"
-        r"|\bi charge\b|\bi'?m a freelance\b|\blicensed (?:advisor|agent|broker)\b|\brealtor\b"
+        r"|\bi charge\b|\bi'?m a freelance\b|\bwe (?:export|sublease|cater|install|handle|deliver"
+        r"|translate"
+        r"|manufacture|specialise|specialize|place|sell|are providing|are offering)\b"
+        r"|\bi (?:own|run) an? [\w -]{0,30}(?:company|business|agency|studio|firm|shop|practice)\b"
+        r"|\b(?:i'?m|i am) (?:now )?an? (?:[\w-]+ ){0,2}(?:photographer|planner|adviser|advisor"
+        r"|broker"
+        r"|realtor|bookkeeper|coach|consultant|videographer|caterer)\b(?! (?:at|with|for) )"
+        r"|\bour (?:company|agency|services?|rates|packages?|prices|products?|team can)\b"
+        r"|\blicensed (?:advisor|agent|broker)\b|\brealtor\b"
         r"|\bi lead (?:partnerships|sales"
         r"|growth|business development)\b|\bget (?:you )?quotes?\b|\bused by (?:over )?\d+"
         r"|\b(?:our|my) (?!own\b)(?:[\w'-]+ ){0,3}(?:platform|tool|software|app|product|service"
         r"|solution|agency|course|masterclass|cohort|engagements?|training|scribe|program|programme"
         r"|catalog|clients|customers)\b"
         r"|\b(?:company|product|platform|tool) (?:solves|does|cuts|helps|lets you)\b"
-        r"|\bwe (?:just )?launched\b|\bwe'?re an? [\w -]{0,30}(?:platform|agency|firm|app"
+        r"|\bwe (?:just )?launched\b|\b(?:we'?re|we are) an? [\w -]{0,30}(?:platform|agency|firm"
+        r"|app"
         r"|provider)\b"
         r"|\bwe have [\w -]{0,30}(?:available|ready)\b|\bi run a [\w-]+ (?:cohort|course"
         r"|workshop)\b"
@@ -163,7 +211,9 @@ SALES_PITCH: Mapping[str, str] = {
     # Negative evidence: explicitly nothing for sale.
     "sale.nothing_to_sell": (
         r"\bnothing (?:to sell|for sale)\b|\bno company\b|\bside project\b|\bweekend project\b"
-        r"|\bopen[- ]source\b|\bno charge\b|\bnot selling\b|\b(?:my|our) (?:thesis|research"
+        r"|\bopen[- ]source\b|\bno charge\b|\bnot selling\b|\bhobby\b|\bno business model\b"
+        r"|\bnon-?profit\b|\bcharity\b|\bvolunteers?\b|\bsponsor(?:ing)? me\b|\b(?:my"
+        r"|our) (?:thesis|research"
         r"|study)\b"
     ),
 }
@@ -179,14 +229,22 @@ ROMANTIC: Mapping[str, str] = {
     ),
     "rom.pet_name": (
         r"\b(?:hey|hi|hello|morning|evening) (?:beautiful|gorgeous|sexy|cutie|sweetie|dear|babe"
-        r"|honey|darling|handsome|pretty)\b|\b(?:sweetie|babe|darling|sweetheart|cutie)\b"
+        r"|honey|darling|handsome|pretty)\b|\b(?:sweetie|babe|darling|sweetheart|cutie|handsome"
+        r"|gorgeous|beautiful|sunshine"
+        r"|my dear|hello dear|hi dear)\b(?![^.?!\n]{0,12}\b(?:work|product|presentation|office"
+        r"|photos?"
+        r"|branding|illustrations?|photography|design|talk)\b)"
     ),
     "rom.date": (
         rf"\btake you out\b|\b(?:as|on|for) a date\b|\bdate with me\b|\b(?:dinner|drinks?)\b"
         rf"[^.?!\n]{{0,30}}(?:\?|\bjust us\b|\bdate\b|{_DAY})"
         r"|\bmeet you for (?:a |an )?(?:drink|dinner|aperitivo|wine)\b|\b(?:your|ur) number\b"
         r"|\bwhat'?s (?:your|ur) (?:insta|ig|snap|whatsapp|number)\b|\binsta\b|\bat my hotel\b"
-        r"|\bcall tonight\b|\bpersonal email\b"
+        r"|\bcall tonight\b|\bpersonal email\b|\b(?:a )?(?:proper|real) date\b|\bgo out with me\b"
+        r"|\b(?:go|going) out (?:sometime|some time|together)\b|\bjust (?:you and me|the two of us"
+        r"|us)\b"
+        r"|\b(?:reservations?|table) for two\b|\b(?:snapchat|whatsapp|hinge|tinder|bumble)\b"
+        r"|\b(?:dinner|drinks?|coffee)\b[^.?!\n]{0,30}\bnot (?:a )?work\b"
     ),
     "rom.personal": (
         r"\bget to know you\b|\bknow (?:you|each other) (?:more|better)\b|\bthinking about you\b"
@@ -196,7 +254,10 @@ ROMANTIC: Mapping[str, str] = {
         r"|\bmore interested in you\b|\bdating\b|\bdated\b|\b(?:great|have|our) chemistry\b"
         r"|\bwith admiration\b|\b(?:isn'?t|is not) (?:weird|inappropriate)\b|\bmade my day\b"
         r"|\blooking for (?:love|a good (?:woman|man))\b|\bnot (?:a )?(?:work|business) thing\b"
-        r"|\bseeing anyone\b|\bare you single\b|\b(?:boy|girl)friend\b"
+        r"|\bseeing anyone\b|\bare you (?:single|married)\b|\b(?:boy|girl)friend\b|\bcrush\b"
+        r"|\bmy love\b|\b(?:caring|honest|serious) (?:woman|man|lady|relationship)\b|\bmiss you\b"
+        r"|\b(?:lovely|nice|great|hot) (?:figure|body|legs|voice)\b|\bwant friendship\b"
+        r"|\b(?:can'?t|couldn'?t) stop (?:looking|smiling)\b|\bsent you to me\b"
     ),
     "rom.emoji": r"[😍😘😏😉💕❤💋🥰😻💘💖🌹🍷]",
 }
@@ -224,7 +285,12 @@ SHARED_CONTEXT: Mapping[str, str] = {
         r"|running|at|in|from)\b|\bwe'?re both\b|\byou'?re also\b|\balso (?:in|from|at)\b"
         r"|\btoo[!.]|\bi'?ll be there\b|\bsee you there\b|\bnative\b(?!-)|\bsame (?:school|city"
         r"|town"
-        r"|company|team|class|program|build|firm)\b|\bfan here\b|\bother \w+ (?:grads?|alums?)\b"
+        r"|company|team|class|program|build|firm|club|gym|circle|cohort|batch|league|course|group"
+        r"|lab"
+        r"|office)\b|\bin the same\b|\bsame \w+ (?:as you|club|class|group|circle)\b"
+        r"|\banother [\w -]{0,30}(?:grad|alum|alumna|alumnus|fan|native|here)\b"
+        r"|\btoo(?:[!.,]| and\b|$)|\bas well(?:[!.,]|$)|\bfan here\b|\bother \w+ (?:grads?"
+        r"|alums?)\b"
     ),
     "sh.met": (
         r"\bare we still\b|\bwe'?re still on\b|\bour (?:\w+ )?days\b|\bsince the \w+ days\b"
@@ -238,7 +304,16 @@ SHARED_CONTEXT: Mapping[str, str] = {
         r"|\bhaven'?t spoken\b|\bit'?s been (?:ages|a while|too long)\b|\bback in\b"
         r"|\bremember (?:me|how|when)\b|\bmiss having you\b|\bshared a\b|\bintro to\b"
         r"|\bwe hired\b|\bour crew\b|\boverlapped\b|\bnext to (?:you|your)\b|\bfor you at\b"
-        r"|\byour class\b|\bwe discussed\b"
+        r"|\byour class\b|\bwe discussed\b|\bour (?:\w+ )?(?:walk|lunch|call|dinner|trip|session"
+        r"|project|shift|days|meeting|retreat|offsite|reunion)\b|\byou (?:mentored|coached|trained"
+        r"|helped"
+        r"|interviewed|hosted)\b|\bremember you\b|\byou (?:were|was) (?:my|our)\b|\bran into\b"
+        r"|\bmutual (?:friend|connection|contact)\b|\b(?:my|our) (?:sister|brother|cousin|father"
+        r"|mother"
+        r"|dad|mum|mom|friend|colleague|manager|boss) (?:said|told|mentioned|worked|recommended)\b"
+        r"|\byour old (?:boss|team|manager|colleague|lab)\b|\bin the audience\b|\bsat in on\b"
+        r"|\b(?:worked|studied|trained|volunteered|served|grew up|lived) (?:together|with you"
+        r"|under you)\b"
         r"|\b(?:it was|great|so) (?:so )?(?:nice|good|great) (?:meeting|seeing|to meet)\b"
     ),
     "sh.engaged_work": (
@@ -248,30 +323,45 @@ SHARED_CONTEXT: Mapping[str, str] = {
         rf"|\b(?:admired?|loved|followed"
         rf"|following)\b[^.?!\n]{{0,40}}'s (?:\w+ ){{0,2}}{_WORK_ITEM}\b"
         r"|\bgreat job on\b|\bdid the\b[^.?!\n]{0,30}\bfor\b"
+        rf"|\byour (?:last|latest|recent|new|first) (?:\w+ )?{_WORK_ITEM}\b"
+        rf"|\b(?:great|good|brilliant|excellent|useful|sharp) {_WORK_ITEM}s?\b"
+        rf"|\b(?:used|using|read|re-?read|cited|follow(?:ed|ing)?|admired?|adore|love|loved)"
+        rf" (?:\w+ ){{0,2}}your\b[^.?!\n]{{0,40}}\b{_WORK_ITEM}"
     ),
     "sh.event": (
         r"\b(?:conference|summit|meetup|career fair|symposium|webinar|mixer|workshop|fundraiser"
         r"|convention|booth|poster session|breakfast|lunch|festival|fest|field day|expo|hackathon"
+        r"|club|committee|choir|rehearsal|chapter|reunion|retreat|offsite|social|wedding|picnic"
+        r"|iftar"
+        r"|parents'?|rotary|congregation|church|mosque|synagogue|temple|standup|stand-up|retro"
+        r"|retros"
         r"|grand rounds|q&a|panel|group|community|forum|build|meeting)\b"
     ),
 }
 
 # Case-sensitive: a mutual connection named in full ("Priya Shah said …") or a team cheer.
-_CASED: Mapping[str, str] = {
+_CASED_SHARED: Mapping[str, str] = {
     "sh.mutual": (
-        r"\b[A-Z][a-z]+ [A-Z][a-z'’]+ (?:said|mentioned|suggested|recommended|told me|referred"
-        r"|thought|introduced)\b|\b[A-Z][a-z]+ [A-Z][a-z]+'s (?:post|talk|team)\b"
-        r"|\b[Ii]ntro(?:duction)? to [A-Z][a-z]+\b"
+        r"\b[A-Z][a-z]+ [A-Z][a-z'’]+\b[^.?!\n]{0,40}\b(?:said|mentioned|suggested|recommended"
+        r"|told me|referred|thought|introduced|says hi)\b|\b[A-Z][a-z]+ [A-Z][a-z]+'s (?:post|talk"
+        r"|team)\b|\b[Ii]ntro(?:duction)? to [A-Z][a-z]+\b"
     ),
     "sh.team": r"\bGo [A-Z][a-z]+!|\b[A-Z][a-z]+ fan\b",
+}
+# Case-sensitive: a product name doing something for the reader ("FuelNest consolidates …").
+_CASED_SALES: Mapping[str, str] = {
+    "sale.product_claim": (
+        r"\b[A-Z][a-z]+[A-Z]\w* (?:consolidates|automates|captures|cuts|saves|helps|lets|replaces"
+        r"|reduces|turns|tracks|flags|screens|syncs|handles)\b"
+    ),
 }
 
 LABEL_DETECTORS: Mapping[str, Mapping[str, str]] = {
     "job_ask": JOB_ASK,
-    "sales_pitch": SALES_PITCH,
+    "sales_pitch": {**SALES_PITCH, **_CASED_SALES},
     "romantic": ROMANTIC,
     "call_to_action": CALL_TO_ACTION,
-    "shared_context": {**SHARED_CONTEXT, **_CASED},
+    "shared_context": {**SHARED_CONTEXT, **_CASED_SHARED},
 }
 
 _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -280,7 +370,7 @@ _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in group.items()
 )
 _COMPILED_CASED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern)) for name, pattern in _CASED.items()
+    (name, re.compile(pattern)) for name, pattern in {**_CASED_SHARED, **_CASED_SALES}.items()
 )
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})

@@ -15,6 +15,10 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 # An invitation note is cut off by LinkedIn-style clients at 300 characters.
 INVITE_NOTE_MAX_CHARS = 300
+# What each channel accepts at send time (PRODUCT.md §2–§4: note 300, InMail body 1,900 and
+# subject 200, message 8,000 code points). The coach only warns; the send endpoints refuse.
+SEND_LIMITS = {"dm": 8_000, "inmail": 1_900, "invite_note": INVITE_NOTE_MAX_CHARS}
+SUBJECT_LIMIT = 200
 # "Well past ~120 words": every dev message over 150 words is labelled lengthy, every one under
 # 90 is not; 150 leaves room for a dense but single-topic message.
 LENGTHY_WORDS = 150

@@ -135,7 +135,8 @@ async def load(conn: AsyncConnection, member_id: int) -> Strength:
 
 
 async def refresh(conn: AsyncConnection, member_id: int) -> Strength:
-    """Recompute and store ``profile_points``; call inside the transaction that changed the profile."""
+    """Recompute and store ``profile_points``; call it inside the transaction that changed the
+    profile."""
     strength = await load(conn, member_id)
     points = sum(1 for item in strength.completed if item != "connections")
     await conn.execute(

@@ -40,7 +40,9 @@ education = sa.Table(
 skills = sa.Table(
     "skills",
     metadata,
-    sa.Column("member_id", BigId, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "member_id", BigId, sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("ordinal", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Index("ix_skills_name", "name"),

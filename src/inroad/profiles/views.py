@@ -34,7 +34,7 @@ def photo_url(photo_key: str | None, *, thumb: bool = False) -> str | None:
 
 
 def member_view(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     *,
     degree: int | None = None,
     mutual_connections: int | None = None,
@@ -47,6 +47,7 @@ def member_view(
             "name": FORMER_MEMBER,
             "headline": "",
             "photo_url": None,
+            "photo_thumb_url": None,
             "location": "",
             "industry": "",
             "strength_level": None,
@@ -56,6 +57,8 @@ def member_view(
         "name": row["name"],
         "headline": row["headline"],
         "photo_url": photo_url(row["photo_key"]),
+        # Added to the contract's Member: the 160 px square, for avatars in lists.
+        "photo_thumb_url": photo_url(row["photo_key"], thumb=True),
         "location": row["location"],
         "industry": row["industry"],
         "strength_level": level_for(score_of(row["profile_points"], row["connection_count"])),

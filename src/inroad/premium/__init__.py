@@ -1,0 +1,1 @@
+"""Premium: plans, the InMail credit ledger, InMail, Open Profile requests, organisations."""
