@@ -113,7 +113,8 @@ def build_graph(cap: int, shared: int, seed: int = 7) -> Graph:
         g.link(z, f)
         for _ in range(25):
             g.link(f, rng.choice(z_friends))
-    only_b = [m for m in friends_b if m not in set(friends_a)]
+    in_a = set(friends_a)
+    only_b = [m for m in friends_b if m not in in_a]
     g.names = {"A": a, "B": b, "C": c, "Z": z}
     g.page = (
         rng.sample(friends_a, 5)

@@ -114,7 +114,8 @@ def create_operator(
 def admin_plan(
     handle: Annotated[str, typer.Argument(help="The member's handle.")],
     plan: Annotated[
-        str, typer.Argument(help="free|career|business|sales_navigator|recruiter_lite (free ends a plan).")
+        str,
+        typer.Argument(help="free|career|business|sales_navigator|recruiter_lite (free ends it)."),
     ],
 ) -> None:
     """Grant a member a plan, or end it with `free`; credits follow the ledger rules."""

@@ -45,9 +45,10 @@ def scene(live_server: str) -> dict[str, str]:
     for token, start, end in ((ana_token, 2012, 2016), (bea_token, 2014, 2018)):
         api(live_server, "POST", "/api/v1/me/education", token,
             json={"school": "University of Leeds", "start_year": start, "end_year": end})
-    for token, start, end in ((ana_token, "2017-01", "2020-06"), (bea_token, "2019-03", "2022-01")):
+    tenures = ((ana_token, "2017-01", "2020-06"), (bea_token, "2019-03", "2022-01"))
+    for token, first, last in tenures:
         api(live_server, "POST", "/api/v1/me/positions", token,
-            json={"company": "Acme", "title": "Analyst", "start": start, "end": end})
+            json={"company": "Acme", "title": "Analyst", "start": first, "end": last})
     return {"ana": ana, "bea": bea, "ana_email": "ana.coach@example.com"}
 
 
@@ -71,9 +72,11 @@ def test_first_inmail_job_ask_warns_and_a_chip_inserts_the_shared_context(
         page.goto(f"/coach?to={scene['bea']}&channel=inmail")
         panel = page.locator(".coach-panel")
         # Before typing, the recipient alone brings up what they share.
-        chip = panel.locator(".coach-chip", has_text="You both studied at University of Leeds, 2014–2016")
+        school = "You both studied at University of Leeds, 2014–2016"
+        chip = panel.locator(".coach-chip", has_text=school)
         expect(chip).to_be_visible()
-        expect(panel.locator(".coach-chip", has_text="You both worked at Acme, 2019–2020")).to_be_visible()
+        company = panel.locator(".coach-chip", has_text="You both worked at Acme, 2019–2020")
+        expect(company).to_be_visible()
 
         page.fill("#coach-subject", "Analyst role at Kestrel")
         box = page.locator("#coach-text")
@@ -119,5 +122,35 @@ def test_widget_at_phone_width(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], "the coach panel overflows a phone screen"
         screenshot(page, "coach-widget-phone")
+    finally:
+        context.close()
+
+
+def test_widget_under_a_conversation_compose_box(
+    browser: Browser, live_server: str, scene: dict[str, str],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    cy, cy_token = sign_up(live_server, "Cy Lu", "cy.coach@example.com")
+    ana_token = api(live_server, "POST", "/api/v1/auth/login",
+                    json={"email": scene["ana_email"], "password": PASSWORD})["token"]
+    api(live_server, "POST", "/api/v1/invitations", ana_token,
+        json={"to": cy, "how_you_know": {"relation": "friend"}})
+    received = api(live_server, "GET", "/api/v1/invitations?direction=received", cy_token)
+    api(live_server, "POST", f"/api/v1/invitations/{received['items'][0]['id']}/accept", cy_token)
+    conversation = api(live_server, "POST", "/api/v1/conversations", ana_token, json={
+        "participants": [cy], "text": "Hi Cy, good to be connected!", "client_id": "coach-dm",
+    })["conversation"]["id"]
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        log_in(page, scene["ana_email"])
+        page.goto(f"/messaging/{conversation}")
+        page.locator("textarea[data-coach]").press_sequentially(
+            "Honestly you looked gorgeous at the offsite. Dinner Friday, just the two of us?",
+            delay=2,
+        )
+        expect(page.locator(".coach-issue[data-code=romantic]")).to_be_visible()
+        screenshot(page, "coach-widget-conversation")
     finally:
         context.close()

@@ -283,6 +283,33 @@ def test_reconnect_replays_what_was_missed(
     assert ben_page.evaluate("window.__sameDocument") is True
 
 
+def test_the_inbox_follows_new_messages(
+    scene: Scene, contexts: Callable[..., BrowserContext], live_server: str
+) -> None:
+    ben_page = log_in(contexts(), scene.ben)
+    ben_page.goto(f"/messaging/{scene.direct}")  # reads the 1:1
+    ben_page.goto("/messaging")
+    wait_live(ben_page)
+    header = ben_page.locator('.main-nav a[href="/messaging"] .nav-badge')
+    before = int(header.inner_text().split()[0]) if header.count() else 0
+    row = ben_page.locator(f'.conv-row[data-conversation-id="{scene.direct}"]')
+    expect(row.locator(".unread-badge")).to_be_hidden()
+
+    api(
+        live_server,
+        "POST",
+        f"/api/v1/conversations/{scene.direct}/messages",
+        scene.ada,
+        json={"text": "One more <b>thing</b>", "client_id": "inbox-bump"},
+    )
+    expect(ben_page.locator(".conv-row").first).to_have_attribute(
+        "data-conversation-id", scene.direct
+    )
+    expect(row.locator(".unread-badge")).to_have_text("1 unread")
+    expect(row.locator(".conv-snippet")).to_have_text("One more <b>thing</b>")
+    expect(header).to_have_text(f"{before + 1} new")
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_messaging_screens(
     scene: Scene,

@@ -5,15 +5,15 @@ from __future__ import annotations
 import httpx
 
 from inroad.services import Services
-from tests.conftest import People, assert_error
+from tests.conftest import People, Persona, assert_error
 from tests.factories import connect
 from tests.network.helpers import INVITATIONS, connection_count, invitation_id, invite
 
 BLOCKS = "/api/v1/blocks"
 
 
-async def search(client: httpx.AsyncClient, viewer: object, q: str) -> list[str]:
-    r = await client.get("/api/v1/search/members", params={"q": q}, headers=viewer.headers)  # type: ignore[attr-defined]
+async def search(client: httpx.AsyncClient, viewer: Persona, q: str) -> list[str]:
+    r = await client.get("/api/v1/search/members", params={"q": q}, headers=viewer.headers)
     assert r.status_code == 200, r.text
     return [m["handle"] for m in r.json()["items"]]
 

@@ -158,3 +158,40 @@ async def test_remove_all_connections(people: People, services: Services) -> Non
     async with services.db.read() as conn:
         counts = await graph.connection_counts(conn, [me, a, b])
     assert counts == {me: 0, a: 0, b: 0}
+
+
+async def test_two_long_lists_merge_with_the_same_answers(
+    people: People, services: Services
+) -> None:
+    """Members with long lists of similar length take the merge path (``graph.merges``)."""
+    one_p, two_p = await people.make("One"), await people.make("Two")
+    await bulk_connect(services, one_p.handle, 1_200, prefix="first")
+    await bulk_connect(services, two_p.handle, 1_100, prefix="second")
+    one, two = await member_id(services, one_p.handle), await member_id(services, two_p.handle)
+    async with services.db.read() as conn:
+        shared = (
+            (
+                await conn.execute(
+                    sa.select(members.c.id)
+                    .where(members.c.handle.like("first-%"))
+                    .order_by(members.c.id)
+                    .limit(5)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    async with services.db.write() as conn:
+        for filler in shared:
+            await graph.add_connection(conn, two, filler, services.clock.now())
+    async with services.db.read() as conn:
+        counts = await graph.connection_counts(conn, [one, two])
+        assert graph.merges(one, two, counts)
+        assert await graph.mutual_count(conn, one, two) == 5
+        assert await graph.mutual_count(conn, two, one) == 5
+        assert await graph.has_mutual(conn, one, two)
+        assert await graph.mutual_ids(conn, one, two) == list(shared)
+        assert await graph.mutual_ids(conn, one, two, limit=2) == list(shared[:2])
+        assert await graph.mutual_ids(conn, two, one, after=shared[1], limit=2) == list(shared[2:4])
+        seen = await graph.degrees_and_mutuals(conn, one, [two, shared[0]])
+        assert seen == {two: (2, 5), shared[0]: (1, 0)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from inroad.clock import FrozenClock
 from inroad.network import events
 from inroad.services import Services
-from tests.conftest import People, assert_error
+from tests.conftest import People, Persona, assert_error
 from tests.factories import block, connect
 from tests.network.helpers import (
     FRIEND,
@@ -25,21 +26,19 @@ from tests.network.helpers import (
 )
 
 
-async def received(
-    client: httpx.AsyncClient, who: object, **params: str
-) -> list[dict[str, object]]:
+async def received(client: httpx.AsyncClient, who: Persona, **params: str) -> list[dict[str, Any]]:
     r = await client.get(
         INVITATIONS, params={"direction": "received", **params}, headers=who.headers
-    )  # type: ignore[attr-defined]
+    )
     assert r.status_code == 200, r.text
-    items: list[dict[str, object]] = r.json()["items"]
+    items: list[dict[str, Any]] = r.json()["items"]
     return items
 
 
-async def sent(client: httpx.AsyncClient, who: object, **params: str) -> list[dict[str, object]]:
-    r = await client.get(INVITATIONS, params={"direction": "sent", **params}, headers=who.headers)  # type: ignore[attr-defined]
+async def sent(client: httpx.AsyncClient, who: Persona, **params: str) -> list[dict[str, Any]]:
+    r = await client.get(INVITATIONS, params={"direction": "sent", **params}, headers=who.headers)
     assert r.status_code == 200, r.text
-    items: list[dict[str, object]] = r.json()["items"]
+    items: list[dict[str, Any]] = r.json()["items"]
     return items
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from inroad.premium import ledger
 from inroad.premium.ledger import Account, GrantDue
@@ -29,8 +30,8 @@ class Book:
     account: Account = field(default_factory=lambda: Account(plan=PLANS["free"], started_at=None))
     rows: list[Row] = field(default_factory=list)
 
-    def _add(self, **values: object) -> Row:
-        row = Row(key=len(self.rows) + 1, **values)  # type: ignore[arg-type]
+    def _add(self, **values: Any) -> Row:
+        row = Row(key=len(self.rows) + 1, **values)
         self.rows.append(row)
         return row
 
@@ -38,18 +39,34 @@ class Book:
         while (due := ledger.next_due(self.account, now)) is not None:
             if isinstance(due, GrantDue):
                 self._forfeit(due.at, due.forfeits)
-                row = self._add(at=due.at, delta=due.amount, reason="grant",
-                                plan=self.account.plan.key, period=due.period, amount=due.amount)
+                row = self._add(
+                    at=due.at,
+                    delta=due.amount,
+                    reason="grant",
+                    plan=self.account.plan.key,
+                    period=due.period,
+                    amount=due.amount,
+                )
                 ledger.apply_grant(self.account, due, row.key)
             else:
-                self._add(at=due.at, delta=-due.amount, reason="expire",
-                          plan=self.account.plan.key, lot=due.lot_key)
+                self._add(
+                    at=due.at,
+                    delta=-due.amount,
+                    reason="expire",
+                    plan=self.account.plan.key,
+                    lot=due.lot_key,
+                )
                 ledger.apply_expiry(self.account, due)
 
     def _forfeit(self, at: datetime, forfeits: tuple[ledger.Forfeit, ...]) -> None:
         for forfeit in forfeits:
-            self._add(at=at, delta=-forfeit.amount, reason="expire", plan=self.account.plan.key,
-                      lot=forfeit.lot_key)
+            self._add(
+                at=at,
+                delta=-forfeit.amount,
+                reason="expire",
+                plan=self.account.plan.key,
+                lot=forfeit.lot_key,
+            )
 
     def spend(self, now: datetime) -> Row | None:
         """The spend row, or None at a balance of 0."""
@@ -67,8 +84,14 @@ class Book:
         self.settle(now)
         amount, forfeits = ledger.plan_refund(self.account)
         self._forfeit(now, forfeits)
-        row = self._add(at=now, delta=amount, reason="refund", plan=self.account.plan.key,
-                        spend=spend_key, amount=amount)
+        row = self._add(
+            at=now,
+            delta=amount,
+            reason="refund",
+            plan=self.account.plan.key,
+            spend=spend_key,
+            amount=amount,
+        )
         ledger.apply_refund(self.account, now, amount, forfeits, row.key)
         return row
 

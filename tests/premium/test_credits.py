@@ -13,6 +13,10 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import People, assert_error
+from tests.factories import member_id
+from tests.premium.model import Book
+from tests.premium.test_ledger import PLAN_KEYS, PREMIUM, START, operations
 
 from inroad.accounts.tables import members
 from inroad.clock import FrozenClock
@@ -23,10 +27,6 @@ from inroad.premium.ledger import LOT_LIFETIME, add_months
 from inroad.premium.tables import credit_ledger
 from inroad.services import Services
 from inroad.settings import Settings
-from tests.conftest import People, assert_error
-from tests.factories import member_id
-from tests.premium.model import Book
-from tests.premium.test_ledger import PLAN_KEYS, PREMIUM, START, operations
 
 CREDITS = "/api/v1/me/credits"
 
@@ -39,7 +39,9 @@ async def balance_of(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
     return int(body["balance"])
 
 
-async def test_free_member_has_an_empty_statement(client: httpx.AsyncClient, people: People) -> None:
+async def test_free_member_has_an_empty_statement(
+    client: httpx.AsyncClient, people: People
+) -> None:
     jane = await people.make("Jane")
     body = (await client.get(CREDITS, headers=jane.headers)).json()
     assert body == {"plan": "free", "balance": 0, "ledger": []}
@@ -64,7 +66,9 @@ async def test_career_month_by_month_without_a_cron_job(
     # Newest first; each grant carries when its unspent credits expire.
     assert [e["at"] for e in ledger] == sorted((e["at"] for e in ledger), reverse=True)
     oldest = ledger[-1]
-    assert oldest["reason"] == "grant" and oldest["delta"] == 5 and oldest["conversation_id"] is None
+    assert (
+        oldest["reason"] == "grant" and oldest["delta"] == 5 and oldest["conversation_id"] is None
+    )
     assert oldest["at"] == iso(start)
     assert oldest["expires_at"] == iso(start + LOT_LIFETIME)
     reasons = Counter(e["reason"] for e in ledger)
@@ -80,7 +84,9 @@ async def test_unspent_credits_expire_after_90_days_and_plan_end_zeroes(
     jane_id = await member_id(services, jane.handle)
     async with services.db.write() as conn:
         for n in range(4):
-            spent = await credits.spend(conn, jane_id, start + timedelta(days=1), conversation_id=n + 1)
+            spent = await credits.spend(
+                conn, jane_id, start + timedelta(days=1), conversation_id=n + 1
+            )
     assert spent.balance == 11
     clock.at = start + LOT_LIFETIME - timedelta(seconds=1)
     assert await balance_of(client, jane.headers) == 11 + 15 + 15
@@ -150,12 +156,16 @@ async def test_concurrent_looks_grant_each_month_once(
     )
     async with services.db.read() as conn:
         periods = (
-            await conn.execute(
-                sa.select(credit_ledger.c.period).where(
-                    credit_ledger.c.member_id == jane_id, credit_ledger.c.reason == "grant"
+            (
+                await conn.execute(
+                    sa.select(credit_ledger.c.period).where(
+                        credit_ledger.c.member_id == jane_id, credit_ledger.c.reason == "grant"
+                    )
                 )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         expiries = (
             await conn.execute(
                 sa.select(sa.func.count()).where(
@@ -168,7 +178,9 @@ async def test_concurrent_looks_grant_each_month_once(
     assert await balance_of(client, jane.headers) == 3 * 30
 
 
-async def test_concurrent_refunds_of_one_spend_refund_once(people: People, services: Services) -> None:
+async def test_concurrent_refunds_of_one_spend_refund_once(
+    people: People, services: Services
+) -> None:
     jane = await people.make("Jane")
     await do_set_plan(services, jane.handle, "career")
     jane_id = await member_id(services, jane.handle)
@@ -206,7 +218,9 @@ async def test_a_second_grant_of_one_period_cannot_be_committed(
 # --- the database against the in-memory reference ---------------------------------------------
 
 
-async def replay_in_database(url: str, data_dir: Path, first_plan: str, ops: list[tuple[str, int]]) -> Book:
+async def replay_in_database(
+    url: str, data_dir: Path, first_plan: str, ops: list[tuple[str, int]]
+) -> Book:
     """Run the history against the database through ``credits`` and the in-memory model side by
     side; assert they wrote the same rows and hold the same balance."""
     clock = FrozenClock(START)
@@ -238,7 +252,9 @@ async def replay_in_database(url: str, data_dir: Path, first_plan: str, ops: lis
                             with pytest.raises(Exception, match="no InMail credits"):
                                 await credits.spend(conn, member, now, conversation_id=conversation)
                         else:
-                            spent = await credits.spend(conn, member, now, conversation_id=conversation)
+                            spent = await credits.spend(
+                                conn, member, now, conversation_id=conversation
+                            )
                             spends.append((spent.spend_id, row.key))
                 elif kind == "answer" and spends:
                     db_spend, model_spend = spends[n % len(spends)]
@@ -276,3 +292,60 @@ def test_database_matches_the_reference_over_random_histories(
     db_url: str, tmp_path: Path, first_plan: str, ops: list[tuple[str, int]]
 ) -> None:
     asyncio.run(replay_in_database(db_url, tmp_path, first_plan, ops))
+
+
+async def test_lazily_applied_grants_are_announced_and_cap_forfeits_are_marked(
+    client: httpx.AsyncClient, people: People, services: Services, clock: FrozenClock
+) -> None:
+    jane = await people.make("Jane")
+    start = clock.now()
+    await do_set_plan(services, jane.handle, "career")
+    clock.at = add_months(start, 4)  # May 15: 89 days after Feb 15
+    assert await balance_of(client, jane.headers) == 15
+    ledger = (await client.get(CREDITS, headers=jane.headers)).json()["ledger"]
+    expiries = [(e["at"], e["forfeited"]) for e in ledger if e["reason"] == "expire"]
+    # Month 0's credits expired at their 90 days; month 1's were given up a day early, at the
+    # cap, so month 4's grant could arrive whole.
+    assert expiries == [(iso(add_months(start, 4)), True), (iso(add_months(start, 3)), False)]
+    grants = [e["period"] for e in ledger if e["reason"] == "grant"]
+    assert grants == [4, 3, 2, 1, 0]
+    sync = await client.get("/api/v1/sync", params={"since": "0"}, headers=jane.headers)
+    changes = [e["data"] for e in sync.json()["events"] if e["type"] == "credits.changed"]
+    assert changes == [{"plan": "career", "balance": 5}, {"plan": "career", "balance": 15}]
+
+
+async def test_premium_members_add_notes_to_any_number_of_invitations(
+    client: httpx.AsyncClient, people: People, services: Services
+) -> None:
+    """The network's note quota (5 a month on the free plan) reads the plan set here."""
+    jane = await people.make("Jane")
+    others = [await people.make(f"Other {n}") for n in range(7)]
+
+    async def invite(who: str) -> httpx.Response:
+        return await client.post(
+            "/api/v1/invitations",
+            json={"to": who, "note": "Hello!", "how_you_know": {"relation": "friend"}},
+            headers=jane.headers,
+        )
+
+    for other in others[:5]:
+        assert (await invite(other.handle)).status_code == 201
+    assert_error(await invite(others[5].handle), 403, "note_quota_exhausted")
+    await do_set_plan(services, jane.handle, "career")
+    assert (await invite(others[5].handle)).status_code == 201
+    await do_set_plan(services, jane.handle, "free")
+    assert_error(await invite(others[6].handle), 403, "note_quota_exhausted")
+
+
+async def test_ending_a_plan_turns_open_profile_off(
+    client: httpx.AsyncClient, people: People, services: Services
+) -> None:
+    jane = await people.make("Jane")
+    await do_set_plan(services, jane.handle, "business")
+    on = await client.patch(
+        "/api/v1/me/settings", json={"open_profile": True}, headers=jane.headers
+    )
+    assert on.json()["open_profile"] is True
+    await do_set_plan(services, jane.handle, "free")
+    settings_now = (await client.get("/api/v1/me/settings", headers=jane.headers)).json()
+    assert settings_now["open_profile"] is False

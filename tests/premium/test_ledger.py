@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.premium.model import Book
 
 from inroad.premium.ledger import LOT_LIFETIME, add_months
 from inroad.premium.plans import PLANS, plan_for
-from tests.premium.model import Book
 
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -65,7 +65,10 @@ def test_a_grant_due_before_an_expiry_keeps_the_balance_at_the_cap() -> None:
     book = Book()
     book.set_plan("career", jan31)
     book.settle(add_months(jan31, 3))
-    assert [(r.reason, r.delta, r.lot) for r in book.rows][-2:] == [("expire", -5, 1), ("grant", 5, None)]
+    assert [(r.reason, r.delta, r.lot) for r in book.rows][-2:] == [
+        ("expire", -5, 1),
+        ("grant", 5, None),
+    ]
     assert book.balance == 15
     book.settle(jan31 + LOT_LIFETIME)  # month 0's lot is already empty: nothing more expires
     assert book.balance == 15 and book.rows[-1].reason == "grant"
@@ -118,7 +121,9 @@ def test_switching_plans_ends_one_and_starts_the_other() -> None:
     book.set_plan("career", START)
     book.set_plan("recruiter_lite", START + timedelta(days=5))
     assert [(r.reason, r.delta, r.plan) for r in book.rows] == [
-        ("grant", 5, "career"), ("plan_ended", -5, "career"), ("grant", 30, "recruiter_lite"),
+        ("grant", 5, "career"),
+        ("plan_ended", -5, "career"),
+        ("grant", 30, "recruiter_lite"),
     ]
     book.set_plan("recruiter_lite", START + timedelta(days=6))  # same plan: nothing
     assert len(book.rows) == 3
@@ -188,7 +193,7 @@ def check_invariants(book: Book, now: datetime) -> None:
         for forfeit in (r for r in expiries if r.at != lot.at + LOT_LIFETIME):
             # A forfeit is made for a grant or refund at that same moment, right after it.
             assert forfeit.at < lot.at + LOT_LIFETIME
-            following = next(r for r in book.rows[forfeit.key:] if r.reason != "expire")
+            following = next(r for r in book.rows[forfeit.key :] if r.reason != "expire")
             assert following.reason in ("grant", "refund") and following.at == forfeit.at
         if lot.amount != spent + gone + left.get(lot.key, 0):
             ended = [r for r in book.rows if r.reason == "plan_ended" and r.key > lot.key]
@@ -207,8 +212,11 @@ def test_ledger_properties_over_random_histories(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(PREMIUM), st.integers(min_value=1, max_value=40),
-       st.integers(min_value=0, max_value=27))
+@given(
+    st.sampled_from(PREMIUM),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=0, max_value=27),
+)
 def test_grants_are_complete_and_idempotent_under_repeated_settles(
     plan: str, months: int, day: int
 ) -> None:
@@ -223,6 +231,8 @@ def test_grants_are_complete_and_idempotent_under_repeated_settles(
         moment = min(end, moment + timedelta(days=7))
         often.settle(moment)
         often.settle(moment)  # a second look at the same moment writes nothing
-    assert [(r.at, r.delta, r.reason) for r in once.rows] == [(r.at, r.delta, r.reason) for r in often.rows]
+    assert [(r.at, r.delta, r.reason) for r in once.rows] == [
+        (r.at, r.delta, r.reason) for r in often.rows
+    ]
     periods = [r.period for r in once.rows if r.reason == "grant"]
     assert periods == list(range(months + 1))

@@ -1,5 +1,5 @@
-"""Fixtures for real-time tests: ``cast`` (named members), ``queries`` (statement counter) and
-``ws_url`` (a real server for WebSocket clients)."""
+"""Fixtures for real-time tests: ``cast`` (named members) and ``ws_url`` (a real server for
+WebSocket clients)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,12 @@ from fastapi import FastAPI
 
 from inroad.services import Services
 from tests.conftest import People
-from tests.messaging.helpers import Cast, QueryCounter
+from tests.messaging.helpers import Cast
 
 
 @pytest.fixture
 def cast(people: People, services: Services) -> Cast:
     return Cast(people, services)
-
-
-@pytest.fixture
-def queries(services: Services) -> QueryCounter:
-    return QueryCounter(services)
 
 
 @pytest.fixture

@@ -50,3 +50,15 @@ async def test_a_rolled_back_change_leaves_no_event_and_publishes_nothing(
         stored = (await conn.execute(sa.select(events.c.cursor, events.c.data))).all()
     assert stored == [(1, '{"conversation_id":"2"}'), (2, '{"conversation_id":"2"}')]
     assert [e["cursor"] for e in await sync_events(client, alice)] == ["1", "2"]
+
+
+async def test_many_concurrent_sends_into_one_group_all_succeed(
+    client: httpx.AsyncClient, cast: Cast
+) -> None:
+    people_ = await cast.add("alice", "bob", "carol", "dave", "erin")
+    await cast.connect("alice", "bob", "carol", "dave", "erin")
+    cid = (await start(client, people_[0], "bob", "carol", "dave", "erin"))["conversation"]["id"]
+    for _ in range(3):
+        await asyncio.gather(*(send(client, people_[i % 5], cid, f"{i}") for i in range(40)))
+    log = await sync_events(client, people_[4])
+    assert [int(e["cursor"]) for e in log] == list(range(1, 122))

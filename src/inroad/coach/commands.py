@@ -85,7 +85,11 @@ def _review_table(result: Review) -> Table:
     for issue in result.issues:
         table.add_row(f"{issue.severity}: {issue.code}", issue.message)
     n = result.length
-    table.add_row("length", f"{n.chars} chars, {n.words} words, {n.paragraphs} paragraphs")
+    table.add_row(
+        "length",
+        f"{n.chars} chars, {n.words} {'word' if n.words == 1 else 'words'}, "
+        f"{n.paragraphs} {'paragraph' if n.paragraphs == 1 else 'paragraphs'}",
+    )
     return table
 
 

@@ -8,8 +8,9 @@ the same fact in the sender's voice, ready to drop into the message ("We both st
 2012–2016").
 
 Every query is bounded, whatever the network's size: mutual connections walk the *smaller* of the
-two connection lists in recency order and stop after ``MUTUAL_WINDOW`` hits (members may have
-30,000 connections); profile lists are read with a ``LIMIT``. Company and school names match
+two connection lists (members may have 30,000) against the larger one's key and stop after
+``MUTUAL_WINDOW`` hits, then name the best-connected of those; profile lists are read with a
+``LIMIT``. Company and school names match
 case-insensitively, ignoring surrounding and repeated spaces. Visibility (blocks, deleted
 members) is the caller's to check: this module only reads.
 """
@@ -32,9 +33,10 @@ from inroad.profiles.tables import education, positions, skills
 KINDS: tuple[str, ...] = (
     "mutual_connection", "company", "school", "skill", "interest", "location", "industry",
 )
-# Mutual connections named (the strongest few) and the recent mutuals they are chosen from.
+# Mutual connections named (the strongest few) and how many mutuals they are chosen from: at
+# most this many rows are ranked however large the two networks are.
 MUTUALS_SHOWN = 3
-MUTUAL_WINDOW = 50
+MUTUAL_WINDOW = 500
 COMPANIES_SHOWN = 3
 SCHOOLS_SHOWN = 2
 TAGS_SHOWN = 3  # skills, interests
@@ -96,34 +98,41 @@ async def _people(conn: AsyncConnection, ids: Sequence[int]) -> dict[int, dict[s
 
 
 async def _mutuals(conn: AsyncConnection, a: int, b: int) -> list[SharedItem]:
-    """The best-connected few of the most recent mutual connections (by the smaller list's
-    connection dates): walks the smaller list newest first, probing the larger one's key."""
+    """The best-connected few (ties: the newest member first) of up to ``MUTUAL_WINDOW`` mutual
+    connections: the smaller list is walked in key order against the larger one's key, like
+    ``graph.mutual_count``, and the walk stops once the window is full."""
     counts = await graph.connection_counts(conn, (a, b))
     if not counts.get(a) or not counts.get(b):
         return []
     small, large = (a, b) if counts[a] <= counts[b] else (b, a)
     mine = connections.alias("mine")
     theirs = connections.alias("theirs")
-    query = (
-        sa.select(members.c.name, members.c.connection_count)
+    window = (
+        sa.select(mine.c.other_id.label("id"))
         .select_from(mine)
         .join(theirs, sa.and_(theirs.c.member_id == large, theirs.c.other_id == mine.c.other_id))
-        .join(members, members.c.id == mine.c.other_id)
-        .where(mine.c.member_id == small, members.c.deleted_at.is_(None))
-        .order_by(mine.c.created_at.desc(), mine.c.other_id.desc())
+        .where(mine.c.member_id == small)
+        .order_by(mine.c.other_id)
         .limit(MUTUAL_WINDOW)
+        .subquery()
+    )
+    query = (
+        sa.select(members.c.name)
+        .select_from(window)
+        .join(members, members.c.id == window.c.id)
+        .where(members.c.deleted_at.is_(None))
+        .order_by(members.c.connection_count.desc(), members.c.id.desc())
+        .limit(MUTUALS_SHOWN)
     )
     async with graph.index_plans(conn):
-        window = [(str(r.name), int(r.connection_count)) for r in await conn.execute(query)]
-    # Stable sort: among equally connected mutuals the more recent connection stays first.
-    strongest = sorted(window, key=lambda row: -row[1])[:MUTUALS_SHOWN]
+        names = [str(name) for name in (await conn.execute(query)).scalars()]
     return [
         SharedItem(
             "mutual_connection",
             f"You're both connected to {name}",
             f"We're both connected to {name}",
         )
-        for name, _ in strongest
+        for name in names
     ]
 
 

@@ -97,23 +97,22 @@ class SendContext:
     rate_edge: datetime | None  # created_at of the actor's N-th newest message (N = the limit)
 
 
-async def access_for_send(
-    conn: AsyncConnection, actor_id: int, conversation_id: int, *, rate_limit: int
-) -> SendContext:
-    """Participant check, the 1:1 relationship (block, connection, other account deleted), the
-    sender's Member columns and the rolling-window edge — one indexed query. 404 if not a
-    participant."""
+def _send_context_query(with_rate: bool) -> sa.Select[Any]:
+    """The statement behind ``access_for_send``, built once per variant: it runs on every send,
+    and building it (aliases, labels) costs more than executing it. Parameters: ``p_actor``,
+    ``p_conversation`` and, with the rate edge, ``p_rate_offset``."""
+    actor = sa.bindparam("p_actor", type_=sa.BigInteger)
     other = cm.alias("other")
     other_member = members.alias("other_member")
     sender = members.alias("sender")
     blocked = sa.exists().where(
         sa.or_(
-            sa.and_(blocks.c.blocker_id == actor_id, blocks.c.blocked_id == other.c.member_id),
-            sa.and_(blocks.c.blocker_id == other.c.member_id, blocks.c.blocked_id == actor_id),
+            sa.and_(blocks.c.blocker_id == actor, blocks.c.blocked_id == other.c.member_id),
+            sa.and_(blocks.c.blocker_id == other.c.member_id, blocks.c.blocked_id == actor),
         )
     )
     connected = sa.exists().where(
-        connections.c.member_id == actor_id, connections.c.other_id == other.c.member_id
+        connections.c.member_id == actor, connections.c.other_id == other.c.member_id
     )
     columns: list[Any] = [
         *_STATE_COLUMNS,
@@ -124,17 +123,17 @@ async def access_for_send(
         blocked.label("blocked"),
         connected.label("connected"),
     ]
-    if rate_limit > 0:
+    if with_rate:
         columns.append(
             sa.select(messages.c.created_at)
-            .where(messages.c.sender_id == actor_id)
+            .where(messages.c.sender_id == actor)
             .order_by(messages.c.created_at.desc())
             .limit(1)
-            .offset(rate_limit - 1)
+            .offset(sa.bindparam("p_rate_offset", type_=sa.Integer))
             .scalar_subquery()
             .label("rate_edge")
         )
-    query = (
+    return (
         sa.select(*columns)
         .select_from(
             cm.join(conversations, conversations.c.id == cm.c.conversation_id)
@@ -149,10 +148,33 @@ async def access_for_send(
             )
             .outerjoin(other_member, other_member.c.id == other.c.member_id)
         )
-        .where(cm.c.member_id == actor_id, cm.c.conversation_id == conversation_id)
+        .where(
+            cm.c.member_id == actor,
+            cm.c.conversation_id == sa.bindparam("p_conversation", type_=sa.BigInteger),
+        )
         .limit(1)
+        # PostgreSQL: posts into one conversation take turns from here. Each then updates every
+        # participant's row; without this, two sends could lock those rows in different orders
+        # and deadlock. NO KEY: inserts referencing the conversation are not held up.
+        .with_for_update(of=conversations, key_share=True)
     )
-    row = (await conn.execute(query)).mappings().first()
+
+
+_SEND_CONTEXT = {True: _send_context_query(True), False: _send_context_query(False)}
+
+
+async def access_for_send(
+    conn: AsyncConnection, actor_id: int, conversation_id: int, *, rate_limit: int
+) -> SendContext:
+    """Participant check, the 1:1 relationship (block, connection, other account deleted), the
+    sender's Member columns and the rolling-window edge (when ``rate_limit`` > 0) — one indexed
+    query, which also locks the conversation row until commit (sends into one conversation are
+    serialised). 404 if not a participant."""
+    params = {"p_actor": actor_id, "p_conversation": conversation_id}
+    if rate_limit > 0:
+        params["p_rate_offset"] = rate_limit - 1
+    query = _SEND_CONTEXT[rate_limit > 0]
+    row = (await conn.execute(query, params)).mappings().first()
     if row is None:
         raise NotFound("No such conversation.")
     return SendContext(

@@ -244,6 +244,32 @@ async def _attach(
         )
 
 
+# The send path's statements are built once (parameters bound per call): building a statement
+# costs more than running it on SQLite.
+_INSERT_MESSAGE = {
+    name: dialect.insert(messages)
+    .on_conflict_do_nothing(index_elements=[messages.c.sender_id, messages.c.client_id])
+    .returning(messages.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_IS_SENDER = cm.c.member_id == sa.bindparam("p_actor", type_=sa.BigInteger)
+_NEW_MESSAGE_ID = sa.bindparam("p_message", type_=sa.BigInteger)
+_POST_TO_MEMBERS = (
+    sa.update(cm)
+    .where(cm.c.conversation_id == sa.bindparam("p_conversation", type_=sa.BigInteger))
+    .values(
+        last_message_id=_NEW_MESSAGE_ID,
+        unread_count=sa.case((_IS_SENDER, 0), else_=cm.c.unread_count + 1),
+        last_read_message_id=sa.case(
+            (_IS_SENDER, _NEW_MESSAGE_ID), else_=cm.c.last_read_message_id
+        ),
+        # A new message brings an archived conversation back (spam stays spam).
+        folder=sa.case((cm.c.folder == "archived", cm.c.home), else_=cm.c.folder),
+    )
+    .returning(cm.c.member_id)
+)
+
+
 async def _insert_message(
     conn: AsyncConnection,
     *,
@@ -257,20 +283,15 @@ async def _insert_message(
     """The new message's id, or None when this sender already used ``client_id``. On
     PostgreSQL a concurrent insert of the same key waits for the other transaction and then
     yields None (its row is visible to our next statement)."""
-    stmt = (
-        _insert(conn, messages)
-        .values(
-            conversation_id=conversation_id,
-            sender_id=sender_id,
-            client_id=client_id,
-            text=text,
-            attachments=[dict(f) for f in files],
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[messages.c.sender_id, messages.c.client_id])
-        .returning(messages.c.id)
-    )
-    return (await conn.execute(stmt)).scalar_one_or_none()
+    values = {
+        "conversation_id": conversation_id,
+        "sender_id": sender_id,
+        "client_id": client_id,
+        "text": text,
+        "attachments": [dict(f) for f in files],
+        "created_at": now,
+    }
+    return (await conn.execute(_INSERT_MESSAGE[conn.dialect.name], values)).scalar_one_or_none()
 
 
 def _new_message_view(
@@ -366,25 +387,8 @@ async def _post(
         assert existing is not None  # the conflicting row is committed and visible
         return Sent(existing, created=False)
     await _attach(conn, files, message_id)
-    is_actor = cm.c.member_id == actor_id
-    member_ids = list(
-        (
-            await conn.execute(
-                sa.update(cm)
-                .where(cm.c.conversation_id == conversation_id)
-                .values(
-                    last_message_id=message_id,
-                    unread_count=sa.case((is_actor, 0), else_=cm.c.unread_count + 1),
-                    last_read_message_id=sa.case(
-                        (is_actor, message_id), else_=cm.c.last_read_message_id
-                    ),
-                    # A new message brings an archived conversation back (spam stays spam).
-                    folder=sa.case((cm.c.folder == "archived", cm.c.home), else_=cm.c.folder),
-                )
-                .returning(cm.c.member_id)
-            )
-        ).scalars()
-    )
+    params = {"p_actor": actor_id, "p_message": message_id, "p_conversation": conversation_id}
+    member_ids = list((await conn.execute(_POST_TO_MEMBERS, params)).scalars())
     if state.request_state == "pending" and state.created_by != actor_id:
         await _set_request_state(tx, state, actor_id, "accepted", member_ids)
     view = _new_message_view(

@@ -14,6 +14,13 @@ from inroad.accounts.tables import members
 from inroad.network.tables import blocks, connections
 from inroad.profiles.views import MEMBER_COLUMNS
 
+# Aliases are built once: materialising an alias's columns is not free.
+c1 = connections.alias("c1")
+c2 = connections.alias("c2")
+c3 = connections.alias("c3")
+hop = connections.alias("hop")
+mine = connections.alias("mine")
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -85,8 +92,6 @@ async def degrees(
             )
         ).scalars()
     )
-    c1 = connections.alias("c1")
-    c2 = connections.alias("c2")
     mutual_rows = await conn.execute(
         sa.select(c2.c.member_id, sa.func.count())
         .select_from(c1)
@@ -107,9 +112,6 @@ async def degrees(
     if candidates:
         # Candidate C is 3rd degree when one of C's connections X has a connection Y that is a
         # connection of the viewer (both directions are stored, so every hop is a PK range scan).
-        c3 = connections.alias("c3")
-        hop = connections.alias("hop")
-        mine = connections.alias("mine")
         second = (
             sa.exists()
             .where(hop.c.member_id == c3.c.other_id)

@@ -5,9 +5,11 @@ each is a bounded number of index range scans and primary-key probes, never a sc
 
 - **Mutual count of a and b**: walk the *smaller* member's connection list (a range of the
   ``(member_id, other_id)`` primary key) and probe the larger member's key for each id — cost
-  ``min(|a|, |b|)`` probes. On PostgreSQL the planner may turn the same join into a merge of the
-  two sorted key ranges, which is cheaper still (``index_plans`` keeps it away from hash joins
-  and parallel plans, which cost more than they save at this size).
+  ``min(|a|, |b|)`` probes. When both lists are long and of comparable length (``merges``),
+  PostgreSQL instead merges the two sorted key ranges, several times cheaper than 30,000 probes;
+  ``index_plans`` pins these plans (no hash joins, parallel plans, Memoize or generic plans,
+  which cost more than they save here). SQLite has no merge join, but runs an INTERSECT with
+  ORDER BY as a merge of the two sorted ranges, which the same rule picks there.
 - **Degree 3** (a connection of mine is connected to a connection of theirs) is a
   meet-in-the-middle test: from the member with fewer connections walk two hops, probing the other
   member's connection list for each member reached, and stop at the first hit. The walk is
@@ -46,37 +48,50 @@ c2 = connections.alias("c2")
 
 # PostgreSQL planner settings for graph queries: at tens of thousands of rows per member, a hash
 # join (and a parallel plan) costs several times a merge join or index probes; a LIMIT on an
-# exploration query tempts the planner into a sequential scan; and a cached generic plan, made
-# without knowing whose list is long, drives a 30,000 × 30,000 count by probes instead of a
-# merge (measured: 40 ms instead of 3 ms). Transaction-local and restored.
+# exploration query tempts the planner into a sequential scan; Memoize in front of index probes
+# with all-distinct keys only adds cost; and a cached generic plan, made without knowing whose
+# list is long, picks the wrong join (measured: 40 ms instead of 3 ms). Transaction-local and
+# restored.
 _PG_PLAN_SETTINGS = {
     "enable_hashjoin": "off",
     "enable_seqscan": "off",
+    "enable_memoize": "off",
     "max_parallel_workers_per_gather": "0",
     "plan_cache_mode": "force_custom_plan",
 }
+# Two long lists of comparable length intersect fastest as a merge of their sorted primary-key
+# ranges (60,000 sequential index reads for 30,000 × 30,000, about 2 ms); a short list probing a
+# long one is fastest as a nested loop. ``merges`` decides which, and on PostgreSQL the merge is
+# then forced (nested loops off) rather than left to row estimates.
+MERGE_MIN_SIDE = 1_000
+MERGE_MAX_RATIO = 8
+
+
+def merges(a: int, b: int, counts: dict[int, int]) -> bool:
+    """Whether the lists of ``a`` and ``b`` are both long and of comparable length."""
+    small, large = sorted((counts.get(a, 0), counts.get(b, 0)))
+    return small >= MERGE_MIN_SIDE and small * MERGE_MAX_RATIO >= large
 
 
 @asynccontextmanager
-async def index_plans(conn: AsyncConnection) -> AsyncIterator[None]:
-    """Run the block's queries with ``_PG_PLAN_SETTINGS`` on PostgreSQL (no-op on SQLite).
+async def index_plans(conn: AsyncConnection, *, merge: bool = False) -> AsyncIterator[None]:
+    """Run the block's queries with ``_PG_PLAN_SETTINGS`` on PostgreSQL (no-op on SQLite);
+    ``merge`` also turns nested loops off, so joins of two connection lists merge.
 
-    The settings are set with ``set_config(..., is_local => true)`` and put back afterwards, so
-    the rest of the caller's transaction plans as usual. If the block raises, the transaction is
-    being abandoned and the settings die with it.
+    The settings are set with ``set_config(..., is_local => true)`` and put back afterwards (scopes
+    nest), so the rest of the caller's transaction plans as usual. If the block raises, the
+    transaction is being abandoned and the settings die with it.
     """
     if conn.dialect.name != "postgresql":
         yield
         return
-    names = list(_PG_PLAN_SETTINGS)
+    wanted = {**_PG_PLAN_SETTINGS, **({"enable_nestloop": "off"} if merge else {})}
+    names = list(wanted)
     previous = (
         await conn.execute(
             sa.select(
                 *[sa.func.current_setting(name) for name in names],
-                *[
-                    sa.func.set_config(name, value, True)
-                    for name, value in _PG_PLAN_SETTINGS.items()
-                ],
+                *[sa.func.set_config(name, value, True) for name, value in wanted.items()],
             )
         )
     ).one()
@@ -126,7 +141,18 @@ def mutual_ids_query(a: int, b: int) -> sa.Select[int]:
     )
 
 
-def _mutual_count_query(small: int, large: int) -> sa.Select[int]:
+def _mutual_count_query(
+    small: int | sa.BindParameter[int], large: int | sa.BindParameter[int], *, intersect: bool
+) -> sa.Select[int]:
+    """The count of ids on both lists. ``intersect``: as SQLite's merge of the two sorted
+    primary-key ranges (a compound INTERSECT with ORDER BY runs as a merge of two co-routines);
+    otherwise a join, the smaller list driving."""
+    if intersect:
+        both = sa.intersect(
+            sa.select(c1.c.other_id).where(c1.c.member_id == small),
+            sa.select(c2.c.other_id).where(c2.c.member_id == large),
+        ).order_by("other_id")
+        return sa.select(sa.func.count()).select_from(both.subquery("both_lists"))
     # FROM order matters on SQLite: without statistics its planner keeps the first table as the
     # outer loop, so the smaller list drives and the larger one is probed.
     return (
@@ -137,6 +163,11 @@ def _mutual_count_query(small: int, large: int) -> sa.Select[int]:
     )
 
 
+def _intersects(conn: AsyncConnection, merge: bool) -> bool:
+    """Whether to merge by INTERSECT: SQLite only (PostgreSQL merges the join itself)."""
+    return merge and conn.dialect.name == "sqlite"
+
+
 def _ordered(a: int, b: int, counts: dict[int, int]) -> tuple[int, int]:
     return (a, b) if counts.get(a, 0) <= counts.get(b, 0) else (b, a)
 
@@ -145,9 +176,12 @@ async def mutual_count(conn: AsyncConnection, a: int, b: int) -> int:
     """How many members are connected to both ``a`` and ``b``; ``min(|a|, |b|)`` probes at most."""
     if a == b:
         return 0
-    small, large = _ordered(a, b, await connection_counts(conn, (a, b)))
-    async with index_plans(conn):
-        count = (await conn.execute(_mutual_count_query(small, large))).scalar_one()
+    counts = await connection_counts(conn, (a, b))
+    small, large = _ordered(a, b, counts)
+    merge = merges(a, b, counts)
+    query = _mutual_count_query(small, large, intersect=_intersects(conn, merge))
+    async with index_plans(conn, merge=merge):
+        count = (await conn.execute(query)).scalar_one()
     return int(count)
 
 
@@ -180,18 +214,30 @@ async def mutual_ids(
     """
     if a == b or limit <= 0:
         return []
-    small, large = _ordered(a, b, await connection_counts(conn, (a, b)))
-    query = (
-        sa.select(c1.c.other_id)
-        .select_from(c1)
-        .join(c2, sa.and_(c2.c.member_id == large, c2.c.other_id == c1.c.other_id))
-        .where(c1.c.member_id == small)
-        .order_by(c1.c.other_id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(c1.c.other_id > after)
-    async with index_plans(conn):
+    counts = await connection_counts(conn, (a, b))
+    small, large = _ordered(a, b, counts)
+    merge = merges(a, b, counts)
+    floor = -1 if after is None else after
+    query: sa.Select[int] | sa.CompoundSelect[int]
+    if _intersects(conn, merge):
+        query = (
+            sa.intersect(
+                sa.select(c1.c.other_id).where(c1.c.member_id == small, c1.c.other_id > floor),
+                sa.select(c2.c.other_id).where(c2.c.member_id == large, c2.c.other_id > floor),
+            )
+            .order_by("other_id")
+            .limit(limit)
+        )
+    else:
+        query = (
+            sa.select(c1.c.other_id)
+            .select_from(c1)
+            .join(c2, sa.and_(c2.c.member_id == large, c2.c.other_id == c1.c.other_id))
+            .where(c1.c.member_id == small, c1.c.other_id > floor)
+            .order_by(c1.c.other_id)
+            .limit(limit)
+        )
+    async with index_plans(conn, merge=merge):
         return [int(i) for i in (await conn.execute(query)).scalars()]
 
 
@@ -223,8 +269,9 @@ async def degrees_and_mutuals(
 
     Degree 1 = connected, 2 = has a mutual connection, 3 = a connection of the viewer is connected
     to a connection of theirs, None = beyond 3rd (or not found within ``THIRD_DEGREE_BUDGET``;
-    see the module docstring). Mutual counts are exact. Three statements: connection counts;
-    direct connections and mutual counts together; the 3rd-degree tests together.
+    see the module docstring). Mutual counts are exact. Three or four statements: connection
+    counts; direct connections and mutual counts together (a second statement for members whose
+    list merges with the viewer's, see ``merges``); the 3rd-degree tests together.
     """
     ids = [o for o in dict.fromkeys(others) if o != viewer]
     if not ids:
@@ -236,8 +283,14 @@ async def degrees_and_mutuals(
     if not linked:
         return result
     async with index_plans(conn):
+        probed = [o for o in linked if not merges(viewer, o, counts)]
+        merged = [o for o in linked if merges(viewer, o, counts)]
+        found = await _direct_and_mutual(conn, viewer, probed, counts) if probed else []
+        if merged:
+            async with index_plans(conn, merge=True):
+                found += await _direct_and_mutual(conn, viewer, merged, counts, merge=True)
         third_candidates = []
-        for other, mutuals, connected in await _direct_and_mutual(conn, viewer, linked, counts):
+        for other, mutuals, connected in found:
             if connected:
                 result[other] = (1, mutuals)
             elif mutuals:
@@ -255,8 +308,10 @@ async def degrees_and_mutuals(
 ID = sa.BigInteger()
 
 
-@functools.lru_cache(maxsize=128)
-def _direct_and_mutual_statement(n: int) -> sa.Select[Any] | sa.CompoundSelect[Any]:
+@functools.lru_cache(maxsize=256)
+def _direct_and_mutual_statement(
+    n: int, intersect: bool
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """For i < n: ``(:o_i, mutual count of :s_i and :l_i, :viewer connected to :o_i)``."""
     direct = connections.alias("d")
     viewer = sa.bindparam("viewer", type_=ID)
@@ -264,13 +319,7 @@ def _direct_and_mutual_statement(n: int) -> sa.Select[Any] | sa.CompoundSelect[A
     for i in range(n):
         other = sa.bindparam(f"o{i}", type_=ID)
         small, large = sa.bindparam(f"s{i}", type_=ID), sa.bindparam(f"l{i}", type_=ID)
-        count = (
-            sa.select(sa.func.count())
-            .select_from(c1)
-            .join(c2, sa.and_(c2.c.member_id == large, c2.c.other_id == c1.c.other_id))
-            .where(c1.c.member_id == small)
-            .scalar_subquery()
-        )
+        count = _mutual_count_query(small, large, intersect=intersect).scalar_subquery()
         connected = sa.exists().where(direct.c.member_id == viewer, direct.c.other_id == other)
         parts.append(
             sa.select(other.label("other"), count.label("n"), connected.label("connected"))
@@ -308,15 +357,21 @@ def _third_degree_statement(n: int) -> sa.Select[Any] | sa.CompoundSelect[Any]:
 
 
 async def _direct_and_mutual(
-    conn: AsyncConnection, viewer: int, ids: Sequence[int], counts: dict[int, int]
+    conn: AsyncConnection,
+    viewer: int,
+    ids: Sequence[int],
+    counts: dict[int, int],
+    *,
+    merge: bool = False,
 ) -> list[tuple[int, int, bool]]:
     """``(other, exact mutual count, connected)`` per id in one statement; each count is driven
-    by the smaller of the two lists."""
+    by the smaller of the two lists, or (``merge``) merges them."""
     params: dict[str, int] = {"viewer": viewer}
     for i, other in enumerate(ids):
         params[f"o{i}"] = other
         params[f"s{i}"], params[f"l{i}"] = _ordered(viewer, other, counts)
-    rows = await conn.execute(_direct_and_mutual_statement(len(ids)), params)
+    statement = _direct_and_mutual_statement(len(ids), _intersects(conn, merge))
+    rows = await conn.execute(statement, params)
     return [(int(o), int(n), bool(c)) for o, n, c in rows]
 
 

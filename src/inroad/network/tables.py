@@ -1,5 +1,6 @@
-"""The connection graph and blocks. Both directions of a connection are stored, so every graph
-query starts from an index on ``member_id`` (``WITHOUT ROWID`` clustering on SQLite)."""
+"""The network's tables: the connection graph and blocks (migration 0001), invitations,
+dismissed suggestions and reports (0002_network). Both directions of a connection are stored, so
+every graph query starts from an index on ``member_id`` (``WITHOUT ROWID`` clustering on SQLite)."""
 
 from __future__ import annotations
 

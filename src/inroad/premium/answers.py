@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inroad.errors import Forbidden, InvalidInput
 from inroad.messaging.access import access_conversation
+from inroad.messaging.events import CONVERSATION_UPDATED
 from inroad.messaging.queries import get_conversation
 from inroad.messaging.tables import conversation_members, messages
 from inroad.messaging.views import iso
@@ -88,29 +89,39 @@ async def record_answer(tx: Tx, thread: Thread, answer: str, now: datetime) -> b
     # listed here: one being sent right now waits, and then finds the thread answered.
     await credits.settle(conn, thread.sender_id, now)
     spend_ids = (
-        await conn.execute(
-            sa.select(inmails.c.spend_id)
-            .where(
-                inmails.c.conversation_id == thread.conversation_id,
-                inmails.c.spend_id.is_not(None),
-                inmails.c.sent_at >= now - REFUND_WINDOW,
+        (
+            await conn.execute(
+                sa.select(inmails.c.spend_id)
+                .where(
+                    inmails.c.conversation_id == thread.conversation_id,
+                    inmails.c.spend_id.is_not(None),
+                    inmails.c.sent_at >= now - REFUND_WINDOW,
+                )
+                .order_by(inmails.c.message_id)
             )
-            .order_by(inmails.c.message_id)
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     refunded = [s for s in spend_ids if await credits.refund(conn, s, now) is not None]
     if answer != "not_interested":
         moved = await conn.execute(
             sa.update(cm)
-            .where(cm.c.member_id == thread.recipient_id, cm.c.conversation_id == thread.conversation_id)
-            .values(home="focused", folder=sa.case((cm.c.folder == "other", "focused"), else_=cm.c.folder))
+            .where(
+                cm.c.member_id == thread.recipient_id,
+                cm.c.conversation_id == thread.conversation_id,
+            )
+            .values(
+                home="focused",
+                folder=sa.case((cm.c.folder == "other", "focused"), else_=cm.c.folder),
+            )
             .returning(cm.c.folder)
         )
         folder = moved.scalar_one_or_none()
         if folder is not None:
             tx.outbox.add(
                 [thread.recipient_id],
-                "conversation.updated",
+                CONVERSATION_UPDATED,
                 {"conversation_id": cid, "changes": {"folder": folder, "inmail_state": answer}},
             )
     tx.outbox.add(
@@ -124,7 +135,8 @@ async def record_answer(tx: Tx, thread: Thread, answer: str, now: datetime) -> b
 
 
 async def credits_changed(tx: Tx, member_id: int) -> None:
-    """Queue ``credits.changed`` with the member's plan and balance as this transaction leaves them."""
+    """Queue ``credits.changed`` with the member's plan and balance as this transaction
+    leaves them."""
     statement = await credits.plan_and_balance(tx.conn, member_id)
     tx.outbox.add([member_id], CREDITS_CHANGED, statement)
 
@@ -157,12 +169,16 @@ async def before_post(
 
 async def _used(conn: AsyncConnection, sender_id: int, client_id: str) -> bool:
     found = await conn.execute(
-        sa.select(messages.c.id).where(messages.c.sender_id == sender_id, messages.c.client_id == client_id)
+        sa.select(messages.c.id).where(
+            messages.c.sender_id == sender_id, messages.c.client_id == client_id
+        )
     )
     return found.first() is not None
 
 
-async def do_respond(tx: Tx, svc: Services, actor_id: int, conversation_id: int, interested: bool) -> None:
+async def do_respond(
+    tx: Tx, svc: Services, actor_id: int, conversation_id: int, interested: bool
+) -> None:
     """Interested / Not interested, by the recipient only: 404 for non-participants, 403
     ``not_recipient`` for the sender, 422 ``not_inmail`` for other conversations. Answering an
     answered InMail changes nothing (the first answer wins)."""
@@ -177,7 +193,9 @@ async def do_respond(tx: Tx, svc: Services, actor_id: int, conversation_id: int,
     )
 
 
-async def respond(svc: Services, actor_id: int, conversation_id: int, interested: bool) -> dict[str, Any]:
+async def respond(
+    svc: Services, actor_id: int, conversation_id: int, interested: bool
+) -> dict[str, Any]:
     """``POST /conversations/{id}/inmail-response``: answer, then the Conversation."""
     async with transaction(svc) as tx:
         await do_respond(tx, svc, actor_id, conversation_id, interested)

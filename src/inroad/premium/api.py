@@ -53,12 +53,20 @@ class InMailResponseIn(BaseModel):
 @api.post("/inmail", status_code=201)
 async def send_inmail(body: InMailIn, actor: ActorDep, svc: ServicesDep) -> JSONResponse:
     conversation, sent = await inmail.send_inmail(
-        svc, actor, to=body.to, subject=body.subject, text=body.text, client_id=body.client_id,
+        svc,
+        actor,
+        to=body.to,
+        subject=body.subject,
+        text=body.text,
+        client_id=body.client_id,
         organization=body.organization,
     )
     return JSONResponse(
-        {"conversation": conversation, "message": sent.message,
-         "credits_remaining": sent.credits_remaining},
+        {
+            "conversation": conversation,
+            "message": sent.message,
+            "credits_remaining": sent.credits_remaining,
+        },
         status_code=201 if sent.created else 200,
     )
 
@@ -72,7 +80,8 @@ async def inmail_response(
 
 @api.get("/inmail/waiting")
 async def inmail_waiting(actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
-    return {"items": await inmail_views.waiting_for_answer(svc, actor.id)}
+    # The whole list: it holds only InMails still waiting, so it stays short.
+    return {"items": await inmail_views.waiting_for_answer(svc, actor.id), "next_cursor": None}
 
 
 @api.get("/me/credits")
@@ -90,7 +99,10 @@ async def create_org(body: OrgIn, actor: ActorDep, svc: ServicesDep) -> dict[str
 
 @api.get("/organizations")
 async def list_orgs(
-    actor: ActorDep, svc: ServicesDep, q: str | None = None, cursor: str | None = None,
+    actor: ActorDep,
+    svc: ServicesDep,
+    q: str | None = None,
+    cursor: str | None = None,
     limit: int = 20,
 ) -> dict[str, Any]:
     return await orgs.list_orgs(svc, q=q, cursor=cursor, limit=limit)
@@ -102,7 +114,9 @@ async def get_org(slug: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any
 
 
 @api.patch("/organizations/{slug}")
-async def update_org(slug: str, body: OrgPatch, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
+async def update_org(
+    slug: str, body: OrgPatch, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
     await orgs.do_update_org(svc, actor, slug, name=body.name, description=body.description)
     return await orgs.org_view(svc, actor, slug)
 
@@ -159,5 +173,7 @@ async def logo_file(name: str, svc: ServicesDep) -> FileResponse:
         raise NotFound()
     # A new logo gets a new key, so a file never changes: cache it for good.
     return FileResponse(
-        path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=31536000, immutable"}
+        path,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )

@@ -23,10 +23,12 @@ from inroad.accounts.tables import members
 from inroad.errors import NotFound, PaymentRequired
 from inroad.messaging.views import iso
 from inroad.premium import ledger
+from inroad.premium.events import CREDITS_CHANGED
 from inroad.premium.ledger import Account, ExpiryDue, Forfeit, Lot
 from inroad.premium.plans import plan_for
 from inroad.premium.sql import insert_ignore
 from inroad.premium.tables import credit_ledger
+from inroad.realtime.outbox import transaction
 from inroad.services import Services
 
 L = credit_ledger.c
@@ -89,8 +91,16 @@ async def settle(conn: AsyncConnection, member_id: int, now: datetime) -> Accoun
         await _write_forfeits(conn, member_id, account, due.at, due.forfeits)
         inserted = await conn.execute(
             insert_ignore(
-                conn, credit_ledger, member_id=member_id, at=due.at, delta=due.amount,
-                reason="grant", plan=account.plan.key, term=term, period=due.period, expires_at=due.at + ledger.LOT_LIFETIME,
+                conn,
+                credit_ledger,
+                member_id=member_id,
+                at=due.at,
+                delta=due.amount,
+                reason="grant",
+                plan=account.plan.key,
+                term=term,
+                period=due.period,
+                expires_at=due.at + ledger.LOT_LIFETIME,
                 remaining=due.amount,
             ).returning(L.id)
         )
@@ -110,19 +120,24 @@ async def _write_expiry(
     when forfeited to make room under the cap)."""
     await conn.execute(
         credit_ledger.insert().values(
-            member_id=member_id, at=at, delta=-amount, reason="expire", plan=account.plan.key,
+            member_id=member_id,
+            at=at,
+            delta=-amount,
+            reason="expire",
+            plan=account.plan.key,
             lot_id=lot_key,
         )
     )
     await conn.execute(
-        sa.update(credit_ledger)
-        .where(L.id == lot_key)
-        .values(remaining=L.remaining - amount)
+        sa.update(credit_ledger).where(L.id == lot_key).values(remaining=L.remaining - amount)
     )
 
 
 async def _write_forfeits(
-    conn: AsyncConnection, member_id: int, account: Account, at: datetime,
+    conn: AsyncConnection,
+    member_id: int,
+    account: Account,
+    at: datetime,
     forfeits: tuple[Forfeit, ...],
 ) -> None:
     for forfeit in forfeits:
@@ -147,8 +162,13 @@ async def spend(
         await conn.execute(
             credit_ledger.insert()
             .values(
-                member_id=member_id, at=now, delta=-1, reason="spend", plan=account.plan.key,
-                conversation_id=conversation_id, lot_id=lot.key,
+                member_id=member_id,
+                at=now,
+                delta=-1,
+                reason="spend",
+                plan=account.plan.key,
+                conversation_id=conversation_id,
+                lot_id=lot.key,
             )
             .returning(L.id)
         )
@@ -179,9 +199,16 @@ async def refund(conn: AsyncConnection, spend_id: int, now: datetime) -> int | N
     refund_id = (
         await conn.execute(
             insert_ignore(
-                conn, credit_ledger, member_id=spent.member_id, at=now, delta=amount,
-                reason="refund", plan=account.plan.key, conversation_id=spent.conversation_id,
-                spend_id=spend_id, expires_at=now + ledger.LOT_LIFETIME if amount else None,
+                conn,
+                credit_ledger,
+                member_id=spent.member_id,
+                at=now,
+                delta=amount,
+                reason="refund",
+                plan=account.plan.key,
+                conversation_id=spent.conversation_id,
+                spend_id=spend_id,
+                expires_at=now + ledger.LOT_LIFETIME if amount else None,
                 remaining=amount if amount else None,
             ).returning(L.id)
         )
@@ -244,14 +271,16 @@ async def plan_and_balance(conn: AsyncConnection, member_id: int) -> dict[str, A
 
 async def settle_if_due(svc: Services, member_id: int) -> None:
     """Bring the ledger up to ``svc.clock.now()``, taking the write path only when something
-    fell due (a read-only check first keeps page views off SQLite's single writer)."""
+    fell due (a read-only check first keeps page views off SQLite's single writer); what falls
+    due is announced to the member as ``credits.changed`` when it is written."""
     now = svc.clock.now()
     async with svc.db.read() as conn:
         account, _term = await _load(conn, member_id, lock=False)
         due = ledger.next_due(account, now)
     if due is not None:
-        async with svc.db.write() as conn:
-            await settle(conn, member_id, now)
+        async with transaction(svc) as tx:
+            await settle(tx.conn, member_id, now)
+            tx.outbox.add([member_id], CREDITS_CHANGED, await plan_and_balance(tx.conn, member_id))
 
 
 async def current_balance(svc: Services, member_id: int) -> int:
@@ -269,8 +298,16 @@ async def statement(svc: Services, member_id: int) -> dict[str, Any]:
         rows = (
             await conn.execute(
                 sa.select(
-                    L.id, L.at, L.delta, L.reason, L.plan, L.conversation_id, L.period,
-                    L.expires_at, L.remaining, lot.c.expires_at.label("lot_expires_at"),
+                    L.id,
+                    L.at,
+                    L.delta,
+                    L.reason,
+                    L.plan,
+                    L.conversation_id,
+                    L.period,
+                    L.expires_at,
+                    L.remaining,
+                    lot.c.expires_at.label("lot_expires_at"),
                 )
                 .outerjoin(lot, lot.c.id == L.lot_id)
                 .where(L.member_id == member_id)

@@ -14,7 +14,7 @@ member's sends, spends and ``client_id`` retries take turns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,12 +95,16 @@ async def _recipient(conn: AsyncConnection, actor: Actor, handle: str) -> Any:
     return resolved, row
 
 
-async def _seat_org(conn: AsyncConnection, actor: Actor, slug: str, recipient_id: int) -> tuple[Any, bool]:
+async def _seat_org(
+    conn: AsyncConnection, actor: Actor, slug: str, recipient_id: int
+) -> tuple[Any, bool]:
     """The organisation the actor sends from (404 unknown; 403 ``seat_required`` without a seat
     there) and whether the recipient follows it."""
     org = await orgs.access_org(conn, slug)
     seat = await conn.execute(
-        sa.select(sa.literal(1)).where(org_seats.c.org_id == org.id, org_seats.c.member_id == actor.id)
+        sa.select(sa.literal(1)).where(
+            org_seats.c.org_id == org.id, org_seats.c.member_id == actor.id
+        )
     )
     if seat.first() is None:
         raise Forbidden(
@@ -116,7 +120,7 @@ async def _seat_org(conn: AsyncConnection, actor: Actor, slug: str, recipient_id
 
 
 async def _check_rate(conn: AsyncConnection, svc: Services, sender_id: int) -> None:
-    """The per-member send limit of messaging (an InMail is a message): 429 ``too_many_messages``."""
+    """Messaging's per-member send limit (an InMail is a message): 429 ``too_many_messages``."""
     limit = svc.settings.send_limit_per_minute
     if limit <= 0:
         return
@@ -196,7 +200,9 @@ async def do_send_inmail(
         ).scalar_one()
         await conn.execute(
             inmail_threads.insert().values(
-                conversation_id=conversation_id, sender_id=actor.id, recipient_id=resolved.id,
+                conversation_id=conversation_id,
+                sender_id=actor.id,
+                recipient_id=resolved.id,
                 created_at=now,
             )
         )
@@ -204,21 +210,31 @@ async def do_send_inmail(
         conversation_id = thread.conversation_id
     spend_id = None
     if not open_profile and not answered:
-        spend_id = (await credits.spend(conn, actor.id, now, conversation_id=conversation_id)).spend_id
+        spend_id = (
+            await credits.spend(conn, actor.id, now, conversation_id=conversation_id)
+        ).spend_id
     message_id = (
         await conn.execute(
             messages.insert()
             .values(
-                conversation_id=conversation_id, sender_id=actor.id, client_id=client_id,
-                text=text, subject=subject, attachments=[], created_at=now,
+                conversation_id=conversation_id,
+                sender_id=actor.id,
+                client_id=client_id,
+                text=text,
+                subject=subject,
+                attachments=[],
+                created_at=now,
             )
             .returning(messages.c.id)
         )
     ).scalar_one()
     await conn.execute(
         inmails.insert().values(
-            message_id=message_id, conversation_id=conversation_id,
-            org_id=None if org is None else org.id, spend_id=spend_id, sent_at=now,
+            message_id=message_id,
+            conversation_id=conversation_id,
+            org_id=None if org is None else org.id,
+            spend_id=spend_id,
+            sent_at=now,
         )
     )
     if thread is None:
@@ -226,13 +242,22 @@ async def do_send_inmail(
     else:
         await _advance_members(conn, conversation_id, actor.id, message_id)
     sender_row = (
-        await conn.execute(sa.select(*MEMBER_COLUMNS).where(members.c.id == actor.id))
-    ).mappings().one()
+        (await conn.execute(sa.select(*MEMBER_COLUMNS).where(members.c.id == actor.id)))
+        .mappings()
+        .one()
+    )
     view = message_view(
         {
-            "id": message_id, "conversation_id": conversation_id, "sender_id": actor.id,
-            "client_id": client_id, "text": text, "subject": subject, "attachments": [],
-            "created_at": now, "edited_at": None, "deleted_at": None,
+            "id": message_id,
+            "conversation_id": conversation_id,
+            "sender_id": actor.id,
+            "client_id": client_id,
+            "text": text,
+            "subject": subject,
+            "attachments": [],
+            "created_at": now,
+            "edited_at": None,
+            "deleted_at": None,
         },
         member_view(sender_row),
         [],
@@ -249,19 +274,39 @@ async def do_send_inmail(
 
 
 async def _add_members(
-    conn: AsyncConnection, conversation_id: int, sender_id: int, recipient_id: int,
-    message_id: int, now: Any,
+    conn: AsyncConnection,
+    conversation_id: int,
+    sender_id: int,
+    recipient_id: int,
+    message_id: int,
+    now: datetime,
 ) -> None:
     """The two participants of a new InMail: Focused for the sender, Other for the recipient."""
-    common = {"conversation_id": conversation_id, "joined_at": now, "last_message_id": message_id,
-              "muted": False}
+    common = {
+        "conversation_id": conversation_id,
+        "joined_at": now,
+        "last_message_id": message_id,
+        "muted": False,
+    }
     await conn.execute(
         cm.insert(),
         [
-            {**common, "member_id": sender_id, "last_read_message_id": message_id,
-             "unread_count": 0, "folder": "focused", "home": "focused"},
-            {**common, "member_id": recipient_id, "last_read_message_id": 0,
-             "unread_count": 1, "folder": "other", "home": "other"},
+            {
+                **common,
+                "member_id": sender_id,
+                "last_read_message_id": message_id,
+                "unread_count": 0,
+                "folder": "focused",
+                "home": "focused",
+            },
+            {
+                **common,
+                "member_id": recipient_id,
+                "last_read_message_id": 0,
+                "unread_count": 1,
+                "folder": "other",
+                "home": "other",
+            },
         ],
     )
 
@@ -285,14 +330,26 @@ async def _advance_members(
 
 
 async def send_inmail(
-    svc: Services, actor: Actor, *, to: str, subject: str, text: str, client_id: str,
+    svc: Services,
+    actor: Actor,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    client_id: str,
     organization: str | None = None,
 ) -> tuple[dict[str, Any], InMailSent]:
     """``do_send_inmail`` in its own transaction; returns the Conversation as the sender sees
     it, and what was sent."""
     async with transaction(svc) as tx:
         sent = await do_send_inmail(
-            tx, svc, actor, to=to, subject=subject, text=text, client_id=client_id,
+            tx,
+            svc,
+            actor,
+            to=to,
+            subject=subject,
+            text=text,
+            client_id=client_id,
             organization=organization,
         )
     conversation = await queries.get_conversation(svc, actor.id, sent.conversation_id)

@@ -38,8 +38,11 @@ async def add_inmail_fields(conn: AsyncConnection, views: Sequence[dict[str, Any
         row.conversation_id: row
         for row in await conn.execute(
             sa.select(
-                T.conversation_id, T.state, T.answered_at,
-                sender.c.handle.label("sender_handle"), sender.c.name.label("sender_name"),
+                T.conversation_id,
+                T.state,
+                T.answered_at,
+                sender.c.handle.label("sender_handle"),
+                sender.c.name.label("sender_name"),
                 recipient.c.handle.label("recipient_handle"),
             )
             .join(sender, sender.c.id == T.sender_id)

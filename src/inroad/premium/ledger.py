@@ -115,8 +115,10 @@ def next_due(account: Account, now: datetime) -> GrantDue | ExpiryDue | None:
     live = account.oldest_first()
     expiring = live[0] if live else None
     grant_at = grant_time(account, account.next_period)
-    if expiring is not None and expiring.expires_at <= now and (
-        grant_at is None or expiring.expires_at <= grant_at
+    if (
+        expiring is not None
+        and expiring.expires_at <= now
+        and (grant_at is None or expiring.expires_at <= grant_at)
     ):
         return ExpiryDue(expiring.expires_at, expiring.key, expiring.remaining)
     if grant_at is not None and grant_at <= now:

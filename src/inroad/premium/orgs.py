@@ -37,7 +37,7 @@ MAX_DESCRIPTION = 2600
 LIST_LIMIT = 100
 _LOGO_FILE = re.compile(r"^([0-9a-f]{32})\.jpg$")
 
-O = organizations.c
+ORG = organizations.c
 
 
 def logo_url(logo_key: str | None) -> str | None:
@@ -53,11 +53,13 @@ def check_org_fields(name: str | None, kind: str | None, description: str | None
         text_limit(name.strip(), MAX_NAME, "field_too_long", "The name", field="name")
     if kind is not None and kind not in KINDS:
         raise InvalidInput("invalid_input", "kind is company or university.", field="kind")
-    text_limit(description, MAX_DESCRIPTION, "field_too_long", "The description", field="description")
+    text_limit(
+        description, MAX_DESCRIPTION, "field_too_long", "The description", field="description"
+    )
 
 
 async def access_org(conn: AsyncConnection, slug: str) -> Any:
-    row = (await conn.execute(sa.select(organizations).where(O.slug == slug))).first()
+    row = (await conn.execute(sa.select(organizations).where(ORG.slug == slug))).first()
     if row is None:
         raise NotFound("No organisation with that address.")
     return row
@@ -83,7 +85,9 @@ async def _visible_member_id(conn: AsyncConnection, actor: Actor, handle: str) -
     """The id of the live member ``handle`` the actor may see (404 if missing or blocked)."""
     member_id = (
         await conn.execute(
-            sa.select(members.c.id).where(members.c.handle == handle, members.c.deleted_at.is_(None))
+            sa.select(members.c.id).where(
+                members.c.handle == handle, members.c.deleted_at.is_(None)
+            )
         )
     ).scalar_one_or_none()
     if member_id is None or (
@@ -97,7 +101,7 @@ async def _free_slug(conn: AsyncConnection, name: str) -> str:
     base = handles.slugify(name)
     candidate = base
     for _ in range(20):
-        if (await conn.execute(sa.select(O.id).where(O.slug == candidate))).first() is None:
+        if (await conn.execute(sa.select(ORG.id).where(ORG.slug == candidate))).first() is None:
             return candidate
         candidate = handles.with_suffix(base)
     return handles.with_suffix(base) + secrets.token_hex(2)
@@ -118,11 +122,14 @@ async def do_create_org(
                     await conn.execute(
                         organizations.insert()
                         .values(
-                            slug=slug, name=name.strip(), kind=kind,
-                            description=(description or "").strip(), created_by=actor.id,
+                            slug=slug,
+                            name=name.strip(),
+                            kind=kind,
+                            description=(description or "").strip(),
+                            created_by=actor.id,
                             created_at=now,
                         )
-                        .returning(O.id)
+                        .returning(ORG.id)
                     )
                 ).scalar_one()
                 await conn.execute(
@@ -135,7 +142,11 @@ async def do_create_org(
 
 
 async def do_update_org(
-    svc: Services, actor: Actor, slug: str, *, name: str | None = None,
+    svc: Services,
+    actor: Actor,
+    slug: str,
+    *,
+    name: str | None = None,
     description: str | None = None,
 ) -> None:
     """Admins edit the name and description (the slug stays, so links keep working)."""
@@ -148,7 +159,7 @@ async def do_update_org(
     async with svc.db.write() as conn:
         org = await _access_as_admin(conn, slug, actor)
         if values:
-            await conn.execute(sa.update(organizations).where(O.id == org.id).values(**values))
+            await conn.execute(sa.update(organizations).where(ORG.id == org.id).values(**values))
 
 
 async def do_set_logo(svc: Services, actor: Actor, slug: str, data: bytes) -> None:
@@ -163,7 +174,9 @@ async def do_set_logo(svc: Services, actor: Actor, slug: str, data: bytes) -> No
     try:
         async with svc.db.write() as conn:
             org = await _access_as_admin(conn, slug, actor)
-            await conn.execute(sa.update(organizations).where(O.id == org.id).values(logo_key=key))
+            await conn.execute(
+                sa.update(organizations).where(ORG.id == org.id).values(logo_key=key)
+            )
     except BaseException:
         await asyncio.to_thread(_delete_logo, svc, key)
         raise
@@ -201,7 +214,11 @@ async def do_add_seat(svc: Services, actor: Actor, slug: str, handle: str) -> No
         member_id = await _visible_member_id(conn, actor, handle)
         await conn.execute(
             insert_ignore(
-                conn, org_seats, org_id=org.id, member_id=member_id, created_at=svc.clock.now(),
+                conn,
+                org_seats,
+                org_id=org.id,
+                member_id=member_id,
+                created_at=svc.clock.now(),
                 granted_by=actor.id,
             )
         )
@@ -212,7 +229,9 @@ async def do_remove_seat(svc: Services, actor: Actor, slug: str, handle: str) ->
         org = await _access_as_admin(conn, slug, actor)
         member_id = await _visible_member_id(conn, actor, handle)
         await conn.execute(
-            org_seats.delete().where(org_seats.c.org_id == org.id, org_seats.c.member_id == member_id)
+            org_seats.delete().where(
+                org_seats.c.org_id == org.id, org_seats.c.member_id == member_id
+            )
         )
 
 
@@ -235,16 +254,26 @@ async def do_remove_admin(svc: Services, actor: Actor, slug: str, handle: str) -
         org = await _access_as_admin(conn, slug, actor)
         member_id = await _visible_member_id(conn, actor, handle)
         admin_ids = (
-            await conn.execute(
-                sa.select(org_admins.c.member_id).where(org_admins.c.org_id == org.id).with_for_update()
+            (
+                await conn.execute(
+                    sa.select(org_admins.c.member_id)
+                    .where(org_admins.c.org_id == org.id)
+                    .with_for_update()
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if member_id not in admin_ids:
             return
         if len(admin_ids) == 1:
-            raise Conflict("last_admin", "An organisation needs at least one admin; add another first.")
+            raise Conflict(
+                "last_admin", "An organisation needs at least one admin; add another first."
+            )
         await conn.execute(
-            org_admins.delete().where(org_admins.c.org_id == org.id, org_admins.c.member_id == member_id)
+            org_admins.delete().where(
+                org_admins.c.org_id == org.id, org_admins.c.member_id == member_id
+            )
         )
 
 
@@ -295,16 +324,25 @@ async def org_view(svc: Services, actor: Actor, slug: str) -> dict[str, Any]:
         org = await access_org(conn, slug)
         followers = (
             await conn.execute(
-                sa.select(sa.func.count()).select_from(org_follows).where(org_follows.c.org_id == org.id)
+                sa.select(sa.func.count())
+                .select_from(org_follows)
+                .where(org_follows.c.org_id == org.id)
             )
         ).scalar_one()
         mine = {
             name: (
                 await conn.execute(
-                    sa.select(sa.literal(1)).where(table.c.org_id == org.id, table.c.member_id == actor.id)
+                    sa.select(sa.literal(1)).where(
+                        table.c.org_id == org.id, table.c.member_id == actor.id
+                    )
                 )
-            ).first() is not None
-            for name, table in (("following", org_follows), ("is_admin", org_admins), ("has_seat", org_seats))
+            ).first()
+            is not None
+            for name, table in (
+                ("following", org_follows),
+                ("is_admin", org_admins),
+                ("has_seat", org_seats),
+            )
         }
         view = {
             **_summary(org),
@@ -320,16 +358,17 @@ async def org_view(svc: Services, actor: Actor, slug: str) -> dict[str, Any]:
 async def list_orgs(
     svc: Services, *, q: str | None = None, cursor: str | None = None, limit: int = 20
 ) -> dict[str, Any]:
-    """Organisations newest first, optionally whose name contains ``q``; ``{items, next_cursor}``."""
+    """Organisations newest first, optionally those whose name contains ``q``:
+    ``{items, next_cursor}``."""
     limit = max(1, min(limit, LIST_LIMIT))
-    query = sa.select(organizations).order_by(O.id.desc()).limit(limit + 1)
+    query = sa.select(organizations).order_by(ORG.id.desc()).limit(limit + 1)
     if q and q.strip():
         escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(sa.func.lower(O.name).like(f"%{escaped}%", escape="\\"))
+        query = query.where(sa.func.lower(ORG.name).like(f"%{escaped}%", escape="\\"))
     if cursor:
         if not cursor.isdigit():
             raise InvalidInput("invalid_cursor", "That cursor is not one this list gave out.")
-        query = query.where(O.id < int(cursor))
+        query = query.where(ORG.id < int(cursor))
     async with svc.db.read() as conn:
         rows = (await conn.execute(query)).all()
     more = len(rows) > limit
@@ -344,9 +383,9 @@ async def seats_of(conn: AsyncConnection, member_id: int) -> list[dict[str, Any]
     """The organisations in which ``member_id`` holds a recruiter seat (for InMail compose)."""
     rows = await conn.execute(
         sa.select(organizations)
-        .join(org_seats, org_seats.c.org_id == O.id)
+        .join(org_seats, org_seats.c.org_id == ORG.id)
         .where(org_seats.c.member_id == member_id)
-        .order_by(O.name)
+        .order_by(ORG.name)
     )
     return [_summary(row) for row in rows]
 
@@ -356,9 +395,9 @@ async def followed_among(conn: AsyncConnection, member_id: int, slugs: list[str]
     if not slugs:
         return []
     rows = await conn.execute(
-        sa.select(O.slug)
-        .join(org_follows, org_follows.c.org_id == O.id)
-        .where(org_follows.c.member_id == member_id, O.slug.in_(slugs))
+        sa.select(ORG.slug)
+        .join(org_follows, org_follows.c.org_id == ORG.id)
+        .where(org_follows.c.member_id == member_id, ORG.slug.in_(slugs))
     )
     return list(rows.scalars())
 
@@ -366,8 +405,8 @@ async def followed_among(conn: AsyncConnection, member_id: int, slugs: list[str]
 async def orgs_of_admin(conn: AsyncConnection, member_id: int) -> list[dict[str, Any]]:
     rows = await conn.execute(
         sa.select(organizations)
-        .join(org_admins, org_admins.c.org_id == O.id)
+        .join(org_admins, org_admins.c.org_id == ORG.id)
         .where(org_admins.c.member_id == member_id)
-        .order_by(O.name)
+        .order_by(ORG.name)
     )
     return [_summary(row) for row in rows]

@@ -44,7 +44,9 @@ async def overview(svc: Services, actor: Actor) -> Overview:
         row = (
             await conn.execute(
                 sa.select(
-                    members.c.plan, members.c.plan_started_at, members.c.allow_inmail,
+                    members.c.plan,
+                    members.c.plan_started_at,
+                    members.c.allow_inmail,
                     members.c.open_profile,
                 ).where(members.c.id == actor.id)
             )
@@ -98,11 +100,19 @@ async def preview(svc: Services, actor: Actor, handle: str) -> Preview:
         if found is None or found.blocked or found.id == actor.id:
             raise NotFound("No member with that handle.")
         row = (
-            await conn.execute(
-                sa.select(*MEMBER_COLUMNS, members.c.allow_inmail, members.c.open_profile,
-                          members.c.plan).where(members.c.id == found.id)
+            (
+                await conn.execute(
+                    sa.select(
+                        *MEMBER_COLUMNS,
+                        members.c.allow_inmail,
+                        members.c.open_profile,
+                        members.c.plan,
+                    ).where(members.c.id == found.id)
+                )
             )
-        ).mappings().one()
+            .mappings()
+            .one()
+        )
         sender_plan = (
             await conn.execute(sa.select(members.c.plan).where(members.c.id == actor.id))
         ).scalar_one()
@@ -148,7 +158,11 @@ async def preview(svc: Services, actor: Actor, handle: str) -> Preview:
 
 
 async def operator_members(
-    svc: Services, actor: Actor, *, q: str = "", cursor: str | None = None,
+    svc: Services,
+    actor: Actor,
+    *,
+    q: str = "",
+    cursor: str | None = None,
     limit: int = OPERATOR_PAGE,
 ) -> dict[str, Any]:
     """Members for the operator's plan page, newest first, filtered by name, handle or email
@@ -156,8 +170,13 @@ async def operator_members(
     require_operator(actor)
     query = (
         sa.select(
-            members.c.id, members.c.handle, members.c.name, members.c.email, members.c.plan,
-            members.c.plan_started_at, members.c.is_operator,
+            members.c.id,
+            members.c.handle,
+            members.c.name,
+            members.c.email,
+            members.c.plan,
+            members.c.plan_started_at,
+            members.c.is_operator,
         )
         .where(members.c.deleted_at.is_(None))
         .order_by(members.c.id.desc())
@@ -184,8 +203,12 @@ async def operator_members(
     return {
         "items": [
             {
-                "handle": r.handle, "name": r.name, "email": r.email, "plan": r.plan,
-                "plan_started_at": r.plan_started_at, "is_operator": r.is_operator,
+                "handle": r.handle,
+                "name": r.name,
+                "email": r.email,
+                "plan": r.plan,
+                "plan_started_at": r.plan_started_at,
+                "is_operator": r.is_operator,
             }
             for r in rows
         ],

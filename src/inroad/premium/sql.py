@@ -1,4 +1,4 @@
-"""The one dialect difference premium needs: an INSERT that skips rows a unique key already holds."""
+"""The one dialect difference premium needs: an INSERT that skips what a unique key holds."""
 
 from __future__ import annotations
 

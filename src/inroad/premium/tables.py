@@ -27,7 +27,9 @@ credit_ledger = sa.Table(
     sa.Column("term", sa.Integer, nullable=True),
     sa.Column("period", sa.Integer, nullable=True),
     # expire rows: the lot that expired (or forfeited to the cap); spend rows: the lot spent from.
-    sa.Column("lot_id", BigId, sa.ForeignKey("credit_ledger.id", ondelete="CASCADE"), nullable=True),
+    sa.Column(
+        "lot_id", BigId, sa.ForeignKey("credit_ledger.id", ondelete="CASCADE"), nullable=True
+    ),
     # refund rows: the spend refunded.
     sa.Column(
         "spend_id", BigId, sa.ForeignKey("credit_ledger.id", ondelete="CASCADE"), nullable=True
@@ -98,7 +100,9 @@ inmail_threads = sa.Table(
     "inmail_threads",
     metadata,
     sa.Column(
-        "conversation_id", BigId, sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        "conversation_id",
+        BigId,
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
         primary_key=True,
     ),
     sa.Column("sender_id", BigId, sa.ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
@@ -113,7 +117,9 @@ inmail_threads = sa.Table(
     ),
     sa.UniqueConstraint("sender_id", "recipient_id"),
     # "N InMails waiting for an answer": the recipient's pending threads by age.
-    sa.Index("ix_inmail_threads_recipient_id_state_created_at", "recipient_id", "state", "created_at"),
+    sa.Index(
+        "ix_inmail_threads_recipient_id_state_created_at", "recipient_id", "state", "created_at"
+    ),
 )
 
 # One row per InMail message: the seat it was sent from, the credit it cost (NULL when it was
@@ -125,10 +131,14 @@ inmails = sa.Table(
         "message_id", BigId, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column(
-        "conversation_id", BigId, sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        "conversation_id",
+        BigId,
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
         nullable=False,
     ),
-    sa.Column("org_id", BigId, sa.ForeignKey("organizations.id", ondelete="SET NULL"), nullable=True),
+    sa.Column(
+        "org_id", BigId, sa.ForeignKey("organizations.id", ondelete="SET NULL"), nullable=True
+    ),
     sa.Column(
         "spend_id", BigId, sa.ForeignKey("credit_ledger.id", ondelete="SET NULL"), nullable=True
     ),

@@ -39,6 +39,21 @@ def dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
+def _upsert_counters(insert: Any) -> Any:
+    # Executed with one parameter set per member: SQLAlchemy sends them as one multi-row
+    # INSERT, in the order given (sorted member ids: the lock order).
+    return insert.on_conflict_do_update(
+        index_elements=[event_counters.c.member_id],
+        set_={"last_cursor": event_counters.c.last_cursor + insert.excluded.last_cursor},
+    ).returning(event_counters.c.member_id, event_counters.c.last_cursor)
+
+
+_UPSERT_COUNTERS = {
+    "postgresql": _upsert_counters(postgresql.insert(event_counters)),
+    "sqlite": _upsert_counters(sqlite.insert(event_counters)),
+}
+
+
 @dataclass
 class Outbox:
     """Events a transaction will write; ``flush`` gives them cursors and inserts them."""
@@ -65,18 +80,8 @@ class Outbox:
             return []
         counts = Counter(member_id for member_id, _, _ in self._pending)
         rows = [{"member_id": m, "last_cursor": counts[m]} for m in sorted(counts)]
-        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-            event_counters
-        )
-        upsert = (
-            insert.values(rows)
-            .on_conflict_do_update(
-                index_elements=[event_counters.c.member_id],
-                set_={"last_cursor": event_counters.c.last_cursor + insert.excluded.last_cursor},
-            )
-            .returning(event_counters.c.member_id, event_counters.c.last_cursor)
-        )
-        last = {int(m): int(c) for m, c in (await conn.execute(upsert)).all()}
+        upsert = _UPSERT_COUNTERS[conn.dialect.name]
+        last = {int(m): int(c) for m, c in (await conn.execute(upsert, rows)).all()}
         next_cursor = {m: last[m] - counts[m] + 1 for m in counts}
         written: list[Event] = []
         for member_id, type_, data in self._pending:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from inroad.api.deps import ServicesDep
 from inroad.premium import actions, queries
 from inroad.premium.plans import PLANS
+from inroad.web.premium_pages import date_label
 from inroad.web.shell import CsrfDep, WebActorDep, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -24,21 +25,35 @@ async def members_page(
     more = None
     if page["next_cursor"]:
         more = "/operator/members?" + urlencode({"q": q, "cursor": page["next_cursor"]})
-    return await render(request, "premium/operator_members.html", {
-        "nav": "operator", "items": page["items"], "q": q, "more": more, "plans": list(PLANS.values()),
-        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-    })
+    items = [{**m, "since": date_label(m["plan_started_at"])} for m in page["items"]]
+    return await render(
+        request,
+        "premium/operator_members.html",
+        {
+            "nav": "operator",
+            "items": items,
+            "q": q,
+            "more": more,
+            "plans": list(PLANS.values()),
+            "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        },
+    )
 
 
 @router.post("/operator/members/{handle}/plan")
 async def set_plan(
-    svc: ServicesDep, actor: WebActorDep, _: CsrfDep, handle: str,
-    plan: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "",
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    handle: str,
+    plan: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     change = await actions.do_operator_set_plan(svc, actor, handle, plan)
     label = PLANS[change.plan].label
     notice = (
-        f"{handle} now has {label} ({change.balance} credits)." if change.changed
+        f"{handle} now has {label} ({change.balance} credits)."
+        if change.changed
         else f"{handle} already had {label}."
     )
     return redirect(safe_next(next, "/operator/members"), notice=notice)

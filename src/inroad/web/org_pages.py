@@ -25,18 +25,28 @@ KIND_LABELS = {"company": "Company", "university": "University"}
 
 
 async def _directory(
-    request: Request, svc: Services, *, q: str = "", cursor: str | None = None,
-    form: dict[str, str] | None = None, error: InroadError | None = None,
+    request: Request,
+    svc: Services,
+    *,
+    q: str = "",
+    cursor: str | None = None,
+    form: dict[str, str] | None = None,
+    error: InroadError | None = None,
 ) -> HTMLResponse:
     page = await orgs.list_orgs(svc, q=q[:200], cursor=cursor, limit=30)
     more = None
     if page["next_cursor"]:
         more = "/org?" + urlencode({"q": q, "cursor": page["next_cursor"]})
     context = {
-        "nav": "premium", "items": page["items"], "q": q, "more": more, "KIND_LABELS": KIND_LABELS,
+        "nav": "premium",
+        "items": page["items"],
+        "q": q,
+        "more": more,
+        "KIND_LABELS": KIND_LABELS,
         "form": form or {"name": "", "kind": "company", "description": ""},
         "error": error.message if error else None,
-        "NAME_LIMIT": orgs.MAX_NAME, "DESCRIPTION_LIMIT": orgs.MAX_DESCRIPTION,
+        "NAME_LIMIT": orgs.MAX_NAME,
+        "DESCRIPTION_LIMIT": orgs.MAX_DESCRIPTION,
     }
     return await render(request, "org/index.html", context, status=error.status if error else 200)
 
@@ -50,8 +60,13 @@ async def directory(
 
 @router.post("/org")
 async def create(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep,
-    name: TextField = "", kind: TextField = "company", description: TextField = "",
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    name: TextField = "",
+    kind: TextField = "company",
+    description: TextField = "",
 ) -> Response:
     try:
         slug = await orgs.do_create_org(svc, actor, name=name, kind=kind, description=description)
@@ -66,21 +81,30 @@ async def _org_page(
 ) -> HTMLResponse:
     org = await orgs.org_view(svc, actor, slug)
     context = {
-        "nav": "premium", "org": org, "KIND_LABELS": KIND_LABELS,
+        "nav": "premium",
+        "org": org,
+        "KIND_LABELS": KIND_LABELS,
         "error": error.message if error else None,
-        "NAME_LIMIT": orgs.MAX_NAME, "DESCRIPTION_LIMIT": orgs.MAX_DESCRIPTION,
+        "NAME_LIMIT": orgs.MAX_NAME,
+        "DESCRIPTION_LIMIT": orgs.MAX_DESCRIPTION,
         "LOGO_LIMIT_MIB": photos.MAX_PHOTO_BYTES // (1024 * 1024),
     }
     return await render(request, "org/page.html", context, status=error.status if error else 200)
 
 
 @router.get("/org/{slug}")
-async def org_page(request: Request, svc: ServicesDep, actor: WebActorDep, slug: str) -> HTMLResponse:
+async def org_page(
+    request: Request, svc: ServicesDep, actor: WebActorDep, slug: str
+) -> HTMLResponse:
     return await _org_page(request, svc, actor, slug)
 
 
 async def _act(
-    request: Request, svc: Services, actor: Actor, slug: str, action: Callable[[], Awaitable[None]],
+    request: Request,
+    svc: Services,
+    actor: Actor,
+    slug: str,
+    action: Callable[[], Awaitable[None]],
     notice: str,
 ) -> Response:
     """Run an admin action; on a refusal show the page again with the reason."""
@@ -93,23 +117,39 @@ async def _act(
 
 @router.post("/org/{slug}/follow")
 async def follow(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str,
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    slug: str,
     follow: TextField = "true",
 ) -> Response:
     yes = follow == "true"
     return await _act(
-        request, svc, actor, slug, lambda: orgs.do_follow(svc, actor, slug, follow=yes),
+        request,
+        svc,
+        actor,
+        slug,
+        lambda: orgs.do_follow(svc, actor, slug, follow=yes),
         "You follow this organisation." if yes else "You no longer follow this organisation.",
     )
 
 
 @router.post("/org/{slug}/edit")
 async def edit(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str,
-    name: TextField = "", description: TextField = "",
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    slug: str,
+    name: TextField = "",
+    description: TextField = "",
 ) -> Response:
     return await _act(
-        request, svc, actor, slug,
+        request,
+        svc,
+        actor,
+        slug,
         lambda: orgs.do_update_org(svc, actor, slug, name=name, description=description),
         "Saved.",
     )
@@ -117,7 +157,11 @@ async def edit(
 
 @router.post("/org/{slug}/logo")
 async def logo(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str,
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    slug: str,
     file: Annotated[UploadFile, File()],
 ) -> Response:
     data = await file.read(photos.MAX_PHOTO_BYTES + 1)
@@ -128,12 +172,20 @@ async def logo(
 
 @router.post("/org/{slug}/seats")
 async def add_seat(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str,
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    slug: str,
     handle: TextField = "",
 ) -> Response:
     handle = handle.strip().lstrip("@").lower()
     return await _act(
-        request, svc, actor, slug, lambda: orgs.do_add_seat(svc, actor, slug, handle),
+        request,
+        svc,
+        actor,
+        slug,
+        lambda: orgs.do_add_seat(svc, actor, slug, handle),
         f"{handle} now has a recruiter seat.",
     )
 
@@ -143,19 +195,31 @@ async def remove_seat(
     request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str, handle: str
 ) -> Response:
     return await _act(
-        request, svc, actor, slug, lambda: orgs.do_remove_seat(svc, actor, slug, handle),
+        request,
+        svc,
+        actor,
+        slug,
+        lambda: orgs.do_remove_seat(svc, actor, slug, handle),
         f"{handle}'s seat was removed.",
     )
 
 
 @router.post("/org/{slug}/admins")
 async def add_admin(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str,
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    slug: str,
     handle: TextField = "",
 ) -> Response:
     handle = handle.strip().lstrip("@").lower()
     return await _act(
-        request, svc, actor, slug, lambda: orgs.do_add_admin(svc, actor, slug, handle),
+        request,
+        svc,
+        actor,
+        slug,
+        lambda: orgs.do_add_admin(svc, actor, slug, handle),
         f"{handle} is now an admin.",
     )
 
@@ -165,6 +229,10 @@ async def remove_admin(
     request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, slug: str, handle: str
 ) -> Response:
     return await _act(
-        request, svc, actor, slug, lambda: orgs.do_remove_admin(svc, actor, slug, handle),
+        request,
+        svc,
+        actor,
+        slug,
+        lambda: orgs.do_remove_admin(svc, actor, slug, handle),
         f"{handle} is no longer an admin.",
     )

@@ -42,6 +42,9 @@ def install(app: FastAPI) -> None:
     network_pages.install(app)
     from inroad.web import coach_pages  # the Message coach page (/coach)
     app.include_router(coach_pages.router)
+    from inroad.web import operator_plans_pages, org_pages, premium_pages  # Premium, InMail, orgs
+    for premium_router in (premium_pages.router, org_pages.router, operator_plans_pages.router):
+        app.include_router(premium_router)
 
 
 async def render_error(request: Request, status: int, code: str, message: str) -> HTMLResponse:

@@ -28,7 +28,7 @@ TextField = Annotated[str, Form()]
 
 
 def date_label(value: str | datetime | None) -> str:
-    """"15 Jan 2026" (UTC) from an ISO string or a datetime; "" for None."""
+    """ "15 Jan 2026" (UTC) from an ISO string or a datetime; "" for None."""
     if value is None:
         return ""
     at = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
@@ -49,7 +49,8 @@ def describe(entry: dict[str, Any]) -> str:
         return "InMail answered · credit back"
     if reason == "expire":
         if entry.get("forfeited"):
-            return f"Oldest credits given up to stay within the {plan_for(entry['plan']).rollover_cap}-credit cap"
+            cap = plan_for(entry["plan"]).rollover_cap
+            return f"Oldest credits given up to stay within the {cap}-credit cap"
         return "Unused credits expired after 90 days"
     return f"{plan} ended · remaining credits removed"
 
@@ -59,10 +60,15 @@ def ledger_rows(statement: dict[str, Any]) -> list[dict[str, Any]]:
     running = statement["balance"]
     rows = []
     for entry in statement["ledger"]:
-        rows.append({
-            **entry, "text": describe(entry), "date": date_label(entry["at"]), "balance_after": running,
-            "expires": date_label(entry.get("expires_at")),
-        })
+        rows.append(
+            {
+                **entry,
+                "text": describe(entry),
+                "date": date_label(entry["at"]),
+                "balance_after": running,
+                "expires": date_label(entry.get("expires_at")),
+            }
+        )
         running -= entry["delta"]
     return rows
 
@@ -70,24 +76,35 @@ def ledger_rows(statement: dict[str, Any]) -> list[dict[str, Any]]:
 @router.get("/premium")
 async def premium_page(request: Request, svc: ServicesDep, actor: WebActorDep) -> HTMLResponse:
     view = await queries.overview(svc, actor)
-    return await render(request, "premium/index.html", {
-        "nav": "premium",
-        "view": view,
-        "plan": view.plan,
-        "plans": list(PLANS.values()),
-        "rows": ledger_rows(view.statement),
-        "waiting": [{**item, "date": date_label(item["sent_at"])} for item in view.waiting],
-        "started": date_label(view.started_at),
-        "next_grant": date_label(view.next_grant_at),
-    })
+    return await render(
+        request,
+        "premium/index.html",
+        {
+            "nav": "premium",
+            "view": view,
+            "plan": view.plan,
+            "plans": list(PLANS.values()),
+            "rows": ledger_rows(view.statement),
+            "waiting": [{**item, "date": date_label(item["sent_at"])} for item in view.waiting],
+            "started": date_label(view.started_at),
+            "next_grant": date_label(view.next_grant_at),
+        },
+    )
 
 
 # --- InMail compose --------------------------------------------------------------------------
 
 
 async def _compose(
-    request: Request, svc: Services, actor: Actor, handle: str, *, subject: str = "",
-    text: str = "", organization: str = "", client_id: str | None = None,
+    request: Request,
+    svc: Services,
+    actor: Actor,
+    handle: str,
+    *,
+    subject: str = "",
+    text: str = "",
+    organization: str = "",
+    client_id: str | None = None,
     error: InroadError | None = None,
 ) -> HTMLResponse:
     preview = await queries.preview(svc, actor, handle)
@@ -112,27 +129,49 @@ async def _compose(
 
 
 @router.get("/in/{handle}/inmail")
-async def compose_page(request: Request, svc: ServicesDep, actor: WebActorDep, handle: str) -> HTMLResponse:
+async def compose_page(
+    request: Request, svc: ServicesDep, actor: WebActorDep, handle: str
+) -> HTMLResponse:
     return await _compose(request, svc, actor, handle)
 
 
 @router.post("/in/{handle}/inmail")
 async def send(
-    request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, handle: str,
-    subject: TextField = "", text: TextField = "", client_id: TextField = "",
+    request: Request,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    handle: str,
+    subject: TextField = "",
+    text: TextField = "",
+    client_id: TextField = "",
     organization: TextField = "",
 ) -> Response:
     try:
         _conversation, sent = await inmail.send_inmail(
-            svc, actor, to=handle, subject=subject, text=text, client_id=client_id,
+            svc,
+            actor,
+            to=handle,
+            subject=subject,
+            text=text,
+            client_id=client_id,
             organization=organization or None,
         )
     except InroadError as exc:
         return await _compose(
-            request, svc, actor, handle, subject=subject, text=text, organization=organization,
-            client_id=client_id or None, error=exc,
+            request,
+            svc,
+            actor,
+            handle,
+            subject=subject,
+            text=text,
+            organization=organization,
+            client_id=client_id or None,
+            error=exc,
         )
-    credits_left = f"{sent.credits_remaining} InMail credit{'' if sent.credits_remaining == 1 else 's'} left."
+    credits_left = (
+        f"{sent.credits_remaining} InMail credit{'' if sent.credits_remaining == 1 else 's'} left."
+    )
     return redirect(f"/messaging/{sent.conversation_id}", notice=f"InMail sent. {credits_left}")
 
 
@@ -141,21 +180,30 @@ async def send(
 
 @router.post("/inmail/{conversation_id}/respond")
 async def respond(
-    svc: ServicesDep, actor: WebActorDep, _: CsrfDep, conversation_id: str,
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    conversation_id: str,
     interested: TextField = "",
 ) -> Response:
     cid = parse_id(conversation_id)
     yes = interested == "true"
     await answers.respond(svc, actor.id, cid, yes)
-    notice = "Marked as interested: you can now message each other." if yes else (
-        "Marked as not interested: they cannot send you more messages here."
+    notice = (
+        "Marked as interested: you can now message each other."
+        if yes
+        else ("Marked as not interested: they cannot send you more messages here.")
     )
     return redirect(f"/messaging/{cid}", notice=notice)
 
 
 @router.post("/requests/{conversation_id}/respond")
 async def answer_request(
-    svc: ServicesDep, actor: WebActorDep, _: CsrfDep, conversation_id: str, accept: TextField = "",
+    svc: ServicesDep,
+    actor: WebActorDep,
+    _: CsrfDep,
+    conversation_id: str,
+    accept: TextField = "",
 ) -> Response:
     cid = parse_id(conversation_id)
     yes = accept == "true"

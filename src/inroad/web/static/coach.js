@@ -152,11 +152,17 @@
         const item = el("li", "coach-issue " + kind);
         item.dataset.code = issue.code;
         item.append(el("span", "coach-issue-kind", issue.severity === "warning" ? "Heads up" : "Tip"));
-        item.append(el("span", "coach-issue-text", issue.message));
         if (issue.code === "profile_incomplete") {
+          // Long and about the sender, not the message: its first sentence, the rest on demand.
+          const cut = issue.message.indexOf(". ");
+          const more = el("details", "coach-issue-text");
+          more.append(el("summary", "", cut > 0 ? issue.message.slice(0, cut + 1) : issue.message));
+          if (cut > 0) more.append(el("span", "", issue.message.slice(cut + 2)));
           const link = el("a", "coach-issue-link", "Edit your profile");
           link.href = "/profile/edit";
-          item.append(" ", link);
+          item.append(more, link);
+        } else {
+          item.append(el("span", "coach-issue-text", issue.message));
         }
         (issue.code === "profile_incomplete" ? profile : issues).append(item);
       });

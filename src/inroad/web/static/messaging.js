@@ -544,10 +544,6 @@
 
   // ---- events -------------------------------------------------------------------------------
 
-  function memberOf(data) {
-    return data.member || data.reader || data.sender || null;
-  }
-
   function onEvent(event) {
     const data = event.data || {};
     const message = data.message;
@@ -577,20 +573,18 @@
         break;
       }
       case "conversation.read": {
-        const reader = memberOf(data);
-        const readerHandle = reader ? reader.handle : data.handle;
-        if (String(data.conversation_id) !== openId) {
-          if (readerHandle === me) {
-            const row = root.querySelector('[data-conversation-id="' + CSS.escape(String(data.conversation_id)) + '"]');
-            if (row) setRowUnread(row, 0);
-          }
-        } else if (readerHandle && readerHandle !== me) {
+        // {conversation_id, message_id, handle} (+ unread_count in the reader's own copy)
+        if (data.handle === me) {
+          const row = root.querySelector('[data-conversation-id="' + CSS.escape(String(data.conversation_id)) + '"]');
+          if (row) setRowUnread(row, data.unread_count || 0);
+        } else if (String(data.conversation_id) === openId) {
           showSeen(data.message_id);
         }
         break;
       }
       case "typing": {
-        const who = memberOf(data);
+        // {conversation_id, member}: live only, never replayed
+        const who = data.member;
         if (String(data.conversation_id) === openId && who && who.handle !== me) typingFrom(who.name);
         break;
       }
@@ -668,7 +662,9 @@
     reconnectTimer = setTimeout(connect, delay);
   }
 
-  function sendTyping() {
+  function sendTyping(e) {
+    // Only real typing: clearing the box after a send fires "input" too.
+    if (!e.target.value.trim()) return;
     if (!openId || !socket || socket.readyState !== WebSocket.OPEN) return;
     const now = Date.now();
     if (now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
@@ -792,8 +788,13 @@
       const menuEl = e.target;
       if (!menuEl.matches || !menuEl.matches("details.msg-menu") || !menuEl.open) return;
       const body = menuEl.querySelector(".msg-menu-body");
-      const below = list.getBoundingClientRect().bottom - menuEl.getBoundingClientRect().bottom;
-      menuEl.classList.toggle("up", below < body.offsetHeight + 36);
+      const box = list.getBoundingClientRect();
+      const at = menuEl.getBoundingClientRect();
+      const below = box.bottom - at.bottom;
+      const above = at.top - box.top;
+      menuEl.classList.toggle("up", below < body.offsetHeight + 36 && above > below);
+      // Where neither way has room (a short list on a phone), scroll the list to show it all.
+      body.scrollIntoView({ block: "nearest" });
     }, true);
   }
 
@@ -865,7 +866,8 @@
     if (target && target.classList.contains("msg")) target.scrollIntoView({ block: "center" });
     else scrollToEnd();
   }
+  // The server read the conversation when it rendered the page; later arrivals are read here.
+  lastReadSent = lastOtherMessageId();
   document.addEventListener("visibilitychange", markRead);
-  markRead();
   connect();
 })();

@@ -153,7 +153,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "inmails", "inmail_threads", "org_follows", "org_seats", "org_admins", "organizations",
+        "inmails",
+        "inmail_threads",
+        "org_follows",
+        "org_seats",
+        "org_admins",
+        "organizations",
         "credit_ledger",
     ):
         op.drop_table(table)
