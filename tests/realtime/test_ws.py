@@ -245,3 +245,19 @@ async def test_a_subscriber_that_falls_behind_catches_up_from_the_log(
         await services.bus.publish(written)  # overflows the queue before the socket reads it
         assert [(await receive(ws))["cursor"] for _ in range(10)] == [str(c) for c in range(1, 11)]
         await assert_silent(ws)
+
+
+async def test_the_session_cookie_signs_in_only_from_this_sites_pages(
+    ws_url: str, cast: Cast
+) -> None:
+    (alice,) = await cast.add("alice")
+    cookie = {"Cookie": f"inroad_session={alice.token}"}
+    site = ws_url.replace("ws://", "http://").removesuffix("/api/v1/events")
+    async with connect(ws_url, additional_headers={**cookie, "Origin": site}) as ws:
+        await assert_silent(ws)
+    for origin in ("http://evil.example", "null", None):
+        headers = {**cookie, **({"Origin": origin} if origin else {})}
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(ws_url, additional_headers=headers, origin=None):
+                pass
+        assert refused.value.response.status_code == 401
