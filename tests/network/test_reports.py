@@ -118,19 +118,48 @@ async def test_a_blocked_member_can_still_be_reported(
     assert r.status_code == 201
 
 
-async def test_conversation_reports_are_recorded_for_messaging(
+async def test_reporting_a_conversation_or_message_the_reporter_takes_part_in(
     client: httpx.AsyncClient, people: People, services: Services
 ) -> None:
     from inroad.network.queries import reported_conversation_ids
-    from tests.factories import member_id
+    from tests.factories import connect, member_id
 
-    me = await people.make("Me")
+    me, scammer, outsider = (
+        await people.make("Me"),
+        await people.make("Scammer"),
+        await people.make("Outsider"),
+    )
+    await connect(services, me.handle, scammer.handle)
     r = await client.post(
-        REPORTS,
-        json={"conversation_id": "42", "message_id": 7, "reason": "scam"},
-        headers=me.headers,
+        "/api/v1/conversations",
+        json={"participants": [me.handle], "text": "Send me gift cards", "client_id": "c-1"},
+        headers=scammer.headers,
     )
     assert r.status_code == 201, r.text
-    assert (r.json()["conversation_id"], r.json()["message_id"]) == ("42", "7")
+    conversation_id = r.json()["conversation"]["id"]
+    message_id = r.json()["message"]["id"]
+
+    r = await client.post(
+        REPORTS, json={"message_id": message_id, "reason": "scam"}, headers=me.headers
+    )
+    assert r.status_code == 201, r.text
+    # A reported message records its conversation.
+    assert (r.json()["conversation_id"], r.json()["message_id"]) == (conversation_id, message_id)
+    r = await client.post(
+        REPORTS, json={"conversation_id": conversation_id, "reason": "spam"}, headers=me.headers
+    )
+    assert r.status_code == 201, r.text
     async with services.db.read() as conn:
-        assert await reported_conversation_ids(conn, await member_id(services, me.handle)) == [42]
+        assert await reported_conversation_ids(conn, await member_id(services, me.handle)) == [
+            int(conversation_id)
+        ]
+    # Outsiders cannot report what they cannot see; ids must match.
+    for body in (
+        {"conversation_id": conversation_id},
+        {"message_id": message_id},
+        {"conversation_id": "999999", "message_id": message_id},
+        {"conversation_id": "abc"},
+    ):
+        who = outsider if "999999" not in str(body) else me
+        r = await client.post(REPORTS, json={**body, "reason": "spam"}, headers=who.headers)
+        assert_error(r, 404, "not_found")

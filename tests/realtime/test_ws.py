@@ -261,3 +261,15 @@ async def test_the_session_cookie_signs_in_only_from_this_sites_pages(
             async with connect(ws_url, additional_headers=headers, origin=None):
                 pass
         assert refused.value.response.status_code == 401
+
+
+async def test_a_since_from_the_future_starts_from_the_members_position(
+    client: httpx.AsyncClient, ws_url: str, cast: Cast
+) -> None:
+    alice, bob = await cast.add("alice", "bob")
+    await cast.connect("alice", "bob")
+    cid = (await start(client, alice, "bob", text="one"))["conversation"]["id"]
+    async with connect(url_for(ws_url, bob, since="500")) as ws:
+        await assert_silent(ws)
+        await send(client, alice, cid, "two")
+        assert (await receive(ws))["cursor"] == "2"

@@ -28,6 +28,7 @@ from inroad.errors import (
     TooManyRequests,
     text_limit,
 )
+from inroad.messaging import access as messaging_access
 from inroad.network import access, events, graph, rules
 from inroad.network.context import shared_context
 from inroad.network.events import NetworkEvent
@@ -607,15 +608,25 @@ async def do_report(
     """File a report into the operator moderation queue and return its id. A member may be
     reported whatever the blocks between the two (reporting after blocking is the usual order).
     422 ``invalid_reason``, ``field_too_long``, ``report_target_required``,
-    ``cannot_report_self``; 404 unknown member or malformed id. Conversation and message ids are
-    recorded as given: the messaging service checks them (and moves a reported conversation to
-    the reporter's Spam folder, see ``queries.reported_conversation_ids``)."""
+    ``cannot_report_self``; 404 for an unknown member, a malformed id, or a conversation or
+    message the reporter does not take part in. A reported message records its conversation too.
+    Moving a reported conversation to the reporter's Spam folder is the messaging service's (see
+    ``queries.reported_conversation_ids``)."""
     clean = check_report(reason, detail, bool(handle or conversation_id or message_id))
     conversation = (
         access.parse_id(conversation_id, "That conversation") if conversation_id else None
     )
     message = access.parse_id(message_id, "That message") if message_id else None
     async with svc.db.write() as conn:
+        # Only what the reporter can see can be reported: 404 otherwise, as everywhere.
+        if conversation is not None:
+            await messaging_access.access_conversation(conn, actor.id, conversation)
+        if message is not None:
+            found = await messaging_access.access_message(conn, actor.id, message)
+            in_conversation = int(found.message["conversation_id"])
+            if conversation not in (None, in_conversation):
+                raise NotFound("That message is not in that conversation.")
+            conversation = in_conversation
         member_id = None
         if handle:
             member_id = (await access.live_member(conn, handle))["id"]

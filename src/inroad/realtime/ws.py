@@ -122,12 +122,13 @@ class _Connection:
 
     async def run(self, since: int | None) -> None:
         async with self.svc.bus.subscribe(self.actor.id) as subscription:
-            if since is None:
-                async with self.svc.db.read() as conn:
-                    self.last = await position(conn, self.actor.id)
-            else:
-                self.last = since
-                await self._catch_up(None)
+            async with self.svc.db.read() as conn:
+                current = await position(conn, self.actor.id)
+            # No since: from now. A since beyond the member's position (a cursor from before a
+            # database restore) starts from the position too, as sync does, or newer events
+            # with smaller cursors would be dropped as duplicates.
+            self.last = current if since is None else min(since, current)
+            await self._catch_up(None)
             pump = asyncio.create_task(self._pump(subscription))
             reader = asyncio.create_task(self._read())
             try:
