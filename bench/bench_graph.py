@@ -130,6 +130,19 @@ def graph_neighbours(g: Graph, member: int) -> list[int]:
     return [y if x == member else x for x, y in g.edges if member in (x, y)]
 
 
+def truth(g: Graph, viewer: int, other: int) -> tuple[int | None, int]:
+    """(degree up to 3 or None, mutual count) by breadth-first search: the reference answer."""
+    near = set(graph_neighbours(g, viewer))
+    theirs = set(graph_neighbours(g, other))
+    mutual = len(near & theirs)
+    if other in near:
+        return 1, mutual
+    if mutual:
+        return 2, mutual
+    two_hops = {y for x, y in g.edges if x in near} | {x for x, y in g.edges if y in near}
+    return (3 if two_hops & theirs else None), 0
+
+
 def member_rows(g: Graph) -> list[tuple[Any, ...]]:
     counts = g.counts()
     rows = []
@@ -269,7 +282,10 @@ async def run_cases(url: str, g: Graph, runs: int) -> dict[str, dict[str, Any]]:
                 start = time.perf_counter()
                 await call()
                 timings.append((time.perf_counter() - start) * 1000)
+            checked = None
             if isinstance(result, dict):
+                # Every (degree, mutual count) answer against a breadth-first search of the graph.
+                checked = all(result[o] == truth(g, a, o) for o in result)
                 result = {str(k): list(v) for k, v in result.items()}
                 if len(result) > 3:
                     degrees = [v[0] for v in result.values()]
@@ -277,6 +293,8 @@ async def run_cases(url: str, g: Graph, runs: int) -> dict[str, dict[str, Any]]:
             elif isinstance(result, list):
                 result = f"{len(result)} ids"
             out[name] = summary(timings, result)
+            if checked is not None:
+                out[name]["matches_bfs"] = checked
     finally:
         await svc.close()
     return out
@@ -288,6 +306,8 @@ def print_table(label: str, results: dict[str, dict[str, Any]]) -> None:
     for name, r in results.items():
         flag = "" if r["p99_ms"] <= TARGET_MS else "  (over target)"
         times = f"{r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['max_ms']:8.2f}"
+        if r.get("matches_bfs") is False:
+            flag += "  (WRONG: differs from breadth-first search)"
         print(f"{name:72s} {times}  {r['result']}{flag}")
 
 
@@ -352,6 +372,9 @@ async def main() -> int:
         print_table("PostgreSQL", report["results"]["postgresql"])
     else:
         print("\nPostgreSQL skipped: pass --postgres-url or set INROAD_BENCH_POSTGRES_URL")
+    report["all_answers_match_bfs"] = all(
+        r.get("matches_bfs", True) for cases in report["results"].values() for r in cases.values()
+    )
     over = [
         f"{db}: {name}"
         for db, cases in report["results"].items()

@@ -15,10 +15,18 @@ from faker import Faker
 from rich.console import Console
 from rich.progress import Progress
 
+from inroad.accounts.actor import Actor
 from inroad.accounts.handles import slugify
 from inroad.accounts.tables import members
+from inroad.messaging.actions import do_send_message, do_start_conversation
+from inroad.network.demo import seed_network
+from inroad.network.tables import connections
+from inroad.premium.actions import do_set_plan
+from inroad.premium.inmail import do_send_inmail
+from inroad.premium.orgs import do_add_seat, do_create_org
 from inroad.profiles import search, strength
 from inroad.profiles.tables import education, positions, skills
+from inroad.realtime.outbox import transaction
 from inroad.services import Services
 from inroad.settings import Settings
 
@@ -284,6 +292,103 @@ async def _insert_member(
     return member_id
 
 
+DEMO_CONVERSATIONS = (
+    (
+        "Great to meet you at the meetup last week! Are you going to the next one?",
+        "Yes, I'll be there. Want to grab a coffee before it starts?",
+    ),
+    (
+        "Congrats on the new role! How are the first weeks going?",
+        "Thank you! Busy but fun. Let's catch up soon.",
+    ),
+    (
+        "Could you share the slides from your talk on Thursday?",
+        "Sure, sending them over this afternoon.",
+    ),
+)
+
+
+async def _actor(svc: Services, member_id: int) -> Actor:
+    async with svc.db.read() as conn:
+        row = (await conn.execute(sa.select(members).where(members.c.id == member_id))).one()
+    return Actor(row.id, row.handle, row.name, row.plan, row.is_operator, token_id=0)
+
+
+async def _seed_activity(svc: Services, ids: list[int], rng: random.Random) -> None:
+    """Give the demo account something to look at: a plan with credits, an organisation with a
+    recruiter seat, a few conversations with connections and an InMail from a stranger."""
+    demo = await _actor(svc, ids[0])
+    await do_set_plan(svc, demo.handle, "recruiter_lite")
+    for member_id in rng.sample(ids[1:], k=max(1, len(ids) // 20)):
+        other = await _actor(svc, member_id)
+        await do_set_plan(svc, other.handle, rng.choice(("career", "business", "sales_navigator")))
+    async with svc.db.read() as conn:
+        friends = list(
+            (
+                await conn.execute(
+                    sa.select(connections.c.other_id)
+                    .where(connections.c.member_id == demo.id)
+                    .order_by(connections.c.other_id)
+                    .limit(len(DEMO_CONVERSATIONS))
+                )
+            ).scalars()
+        )
+        company = (
+            await conn.execute(
+                sa.select(positions.c.company).where(
+                    positions.c.member_id == demo.id, positions.c.end_month.is_(None)
+                )
+            )
+        ).scalar_one()
+    slug = await do_create_org(
+        svc,
+        demo,
+        name=company,
+        kind="company",
+        description=f"{company} on Inroad: our people, our openings, our news.",
+    )
+    await do_add_seat(svc, demo, slug, demo.handle)
+    for n, (friend_id, (opening, reply)) in enumerate(
+        zip(friends, DEMO_CONVERSATIONS, strict=False)
+    ):
+        friend = await _actor(svc, friend_id)
+        async with transaction(svc) as tx:
+            started = await do_start_conversation(
+                tx, svc, friend, handles=[demo.handle], text=opening, client_id=f"demo-open-{n}"
+            )
+        if n % 2:
+            async with transaction(svc) as tx:
+                await do_send_message(
+                    tx, svc, demo.id, started.conversation_id, text=reply, client_id=f"demo-re-{n}"
+                )
+    strangers = [i for i in ids[1:] if i not in friends]
+    async with svc.db.read() as conn:
+        connected = set(
+            (
+                await conn.execute(
+                    sa.select(connections.c.other_id).where(connections.c.member_id == demo.id)
+                )
+            ).scalars()
+        )
+    recruiter_id = next((i for i in strangers if i not in connected), None)
+    if recruiter_id is not None:
+        recruiter = await _actor(svc, recruiter_id)
+        await do_set_plan(svc, recruiter.handle, "recruiter_lite")
+        async with transaction(svc) as tx:
+            await do_send_inmail(
+                tx,
+                svc,
+                recruiter,
+                to=demo.handle,
+                subject="A role you might like",
+                text=(
+                    f"Hi {demo.name.split()[0]}, I saw your work at {company} and think you'd be "
+                    "a strong fit for a lead role on my team. Open to a 20-minute call this week?"
+                ),
+                client_id="demo-inmail",
+            )
+
+
 async def seed_demo(
     settings: Settings, *, count: int, if_empty: bool, seed: int, console: Console
 ) -> int:
@@ -329,6 +434,10 @@ async def seed_demo(
                     )
                 )
                 progress.advance(task)
+        with Progress(console=console) as progress:
+            task = progress.add_task("Connecting the network", total=len(ids))
+            await seed_network(svc, ids, rng, lambda n: progress.advance(task, n))
+        await _seed_activity(svc, ids, rng)
         console.print(
             f"Demo network ready: {len(ids)} members. Log in as [bold]{DEMO_EMAIL}[/bold] "
             f"with password [bold]{DEMO_PASSWORD}[/bold] (every other demo member: "

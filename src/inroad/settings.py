@@ -66,7 +66,9 @@ class Settings:
             free_notes_per_month=_int(env, "INROAD_FREE_NOTES_PER_MONTH", 5),
             reinvite_cooldown_days=_int(env, "INROAD_REINVITE_COOLDOWN_DAYS", 21),
             invitation_expiry_days=_int(env, "INROAD_INVITATION_EXPIRY_DAYS", 180),
-            rejections_before_email_required=_int(env, "INROAD_REJECTIONS_BEFORE_EMAIL_REQUIRED", 5),
+            rejections_before_email_required=_int(
+                env, "INROAD_REJECTIONS_BEFORE_EMAIL_REQUIRED", 5
+            ),
             secure_cookies=base_url.startswith("https://"),
             log_json=env.get("INROAD_LOG_FORMAT", "json") == "json",
         )

@@ -1,4 +1,4 @@
-"""Issue "Foundation" done-when: in Chromium, sign up, fill the profile to All-Star-minus-connections
+"""Foundation done-when: in Chromium, sign up, fill the profile to All-Star-minus-connections
 and watch the strength meter climb item by item."""
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ def score(page: Page) -> int:
     return int(value)
 
 
-def add_position(page: Page, title: str, company: str, start: str, end: str | None,
-                 description: str) -> None:
+def add_position(
+    page: Page, title: str, company: str, start: str, end: str | None, description: str
+) -> None:
     # After the first position the form folds away behind "Add a position".
     if not page.locator("#pos-title").is_visible():
         page.locator("summary", has_text="Add a position").click()
@@ -78,7 +79,9 @@ def test_profile_to_all_star_minus_connections(
     expect(page.locator(".strength .meter")).to_have_attribute("aria-valuenow", "8")
     expect(page.locator(".strength .badge-strength")).to_have_text("Expert")
 
-    page.fill("#skills-text", "Orbital mechanics, Analytic geometry, FORTRAN, Numerical methods, Teaching")
+    page.fill(
+        "#skills-text", "Orbital mechanics, Analytic geometry, FORTRAN, Numerical methods, Teaching"
+    )
     page.get_by_role("button", name="Save skills").click()
     expect(page.locator(".strength .meter")).to_have_attribute("aria-valuenow", "9")
     # Only connections remain: the checklist says so, and the level is still Expert.

@@ -332,6 +332,8 @@ async def test_profile_page_actions_follow_the_relationship(
     await web_login(browser_b, bo)
     text = await page(client, f"/in/{bo.handle}")
     assert f'href="/in/{bo.handle}/connect">Connect</a>' in text
+    assert f'href="/in/{bo.handle}/inmail">InMail</a>' in text  # not connected: InMail offered
+    assert "/messaging/new?to=" not in text
     assert f'href="/in/{bo.handle}/report"' in text and f'href="/in/{bo.handle}/block"' in text
     assert "network-actions" not in await page(client, f"/in/{ana.handle}")  # one's own profile
     iid = await invitation_id(client, ana, bo.handle, note="Hi Bo")
@@ -347,4 +349,19 @@ async def test_profile_page_actions_follow_the_relationship(
     for viewer, other in ((client, bo), (browser_b, ana)):
         text = await page(viewer, f"/in/{other.handle}")
         assert "Connected" in text and "Remove connection" in text
+        assert f'href="/messaging/new?to={other.handle}">Message</a>' in text
+        assert "/inmail\">InMail</a>" not in text
         assert 'title="Connection degree">1st<' in text
+
+
+async def test_operator_home_leads_to_the_moderation_queue(
+    client: httpx.AsyncClient, people: People, services: Services
+) -> None:
+    member, op = await people.make("Mo"), await people.make("Opal")
+    await set_member(services, op.handle, is_operator=True)
+    await web_login(client, member)
+    assert (await client.get("/operator", headers=HTML)).status_code == 403
+    client.cookies.clear()
+    await web_login(client, op)
+    r = await client.get("/operator", headers=HTML)
+    assert r.status_code == 303 and r.headers["location"] == "/operator/reports"

@@ -106,6 +106,10 @@ async def test_reminder_on_the_premium_page_after_three_days(
     assert "waiting for an answer" not in await page(web, "/premium")
     clock.advance(days=3)
     assert "You have 1 InMail waiting for an answer" in await page(web, "/premium")
+    # The same reminder heads the Messaging inbox, naming the sender.
+    inbox = await page(web, "/messaging?folder=other")
+    assert "You have 1 InMail waiting for an answer" in inbox
+    assert "Maria Lopez</a>" in inbox
 
 
 async def test_compose_shows_cost_balance_counters_and_coach_hook(

@@ -29,10 +29,12 @@ from inroad.errors import (
     text_limit,
 )
 from inroad.messaging import access as messaging_access
+from inroad.messaging import actions as messaging_actions
 from inroad.network import access, events, graph, rules
 from inroad.network.context import shared_context
 from inroad.network.events import NetworkEvent
 from inroad.network.tables import blocks, dismissed_suggestions, invitations, reports
+from inroad.realtime.outbox import Tx, transaction
 from inroad.services import Services
 
 WEEK = timedelta(days=7)
@@ -289,6 +291,13 @@ async def _check_policy(
         )
 
 
+def _emit(tx: Tx, outcome: Outcome) -> Outcome:
+    """Queue the outcome's events in the transaction's outbox (published after commit)."""
+    for event in outcome.events:
+        tx.outbox.add((event.member_id,), event.type, event.data)
+    return outcome
+
+
 async def do_send_invitation(
     svc: Services,
     actor: Actor,
@@ -310,7 +319,8 @@ async def do_send_invitation(
     data = check_invitation_input(note, how_you_know, email)
     now = svc.clock.now()
     try:
-        async with svc.db.write() as conn:
+        async with transaction(svc) as tx:
+            conn = tx.conn
             recipient = await access.visible_member(conn, actor.id, to_handle)
             rid = recipient["id"]
             if rid == actor.id:
@@ -337,11 +347,14 @@ async def do_send_invitation(
             )
             if reverse is not None:
                 await _connect(conn, rid, actor.id, actor.id, now)
-                return Outcome(
-                    reverse,
-                    connected=True,
-                    events=events.invitation_accepted(
-                        rid, actor.id, reverse, recipient["handle"], actor.handle
+                return _emit(
+                    tx,
+                    Outcome(
+                        reverse,
+                        connected=True,
+                        events=events.invitation_accepted(
+                            rid, actor.id, reverse, recipient["handle"], actor.handle
+                        ),
                     ),
                 )
             await check_pair_history(conn, svc, actor.id, rid, now)
@@ -366,14 +379,18 @@ async def do_send_invitation(
                     .returning(invitations.c.id)
                 )
             ).scalar_one()
+            return _emit(
+                tx,
+                Outcome(
+                    invitation_id,
+                    events=events.invitation_received(rid, invitation_id, actor.handle),
+                ),
+            )
     except IntegrityError as exc:
         # Two sends to the same person raced past the checks; the pending-pair index decided.
         raise Conflict(
             "invitation_pending", "An invitation to this member is already pending."
         ) from exc
-    return Outcome(
-        invitation_id, events=events.invitation_received(rid, invitation_id, actor.handle)
-    )
 
 
 async def check_pair_history(
@@ -439,7 +456,8 @@ async def do_accept(svc: Services, actor: Actor, invitation_id: str) -> Outcome:
     ``invitation_not_pending`` / ``invitation_expired``; 409 ``connection_limit_reached`` when
     either member is at the cap. Emits ``invitation.accepted``."""
     now = svc.clock.now()
-    async with svc.db.write() as conn:
+    async with transaction(svc) as tx:
+        conn = tx.conn
         row = await access.access_invitation(conn, actor.id, invitation_id)
         if row["recipient_id"] != actor.id:
             raise Forbidden("not_recipient", "Only the member invited can accept an invitation.")
@@ -451,13 +469,16 @@ async def do_accept(svc: Services, actor: Actor, invitation_id: str) -> Outcome:
         sender_handle = (
             await conn.execute(sa.select(members.c.handle).where(members.c.id == row["sender_id"]))
         ).scalar_one()
-    return Outcome(
-        row["id"],
-        connected=True,
-        events=events.invitation_accepted(
-            row["sender_id"], actor.id, row["id"], sender_handle, actor.handle
-        ),
-    )
+        return _emit(
+            tx,
+            Outcome(
+                row["id"],
+                connected=True,
+                events=events.invitation_accepted(
+                    row["sender_id"], actor.id, row["id"], sender_handle, actor.handle
+                ),
+            ),
+        )
 
 
 async def do_ignore(svc: Services, actor: Actor, invitation_id: str) -> Outcome:
@@ -610,14 +631,15 @@ async def do_report(
     422 ``invalid_reason``, ``field_too_long``, ``report_target_required``,
     ``cannot_report_self``; 404 for an unknown member, a malformed id, or a conversation or
     message the reporter does not take part in. A reported message records its conversation too.
-    Moving a reported conversation to the reporter's Spam folder is the messaging service's (see
-    ``queries.reported_conversation_ids``)."""
+    A reported conversation (or the conversation of a reported message) moves to the reporter's
+    Spam folder in the same transaction."""
     clean = check_report(reason, detail, bool(handle or conversation_id or message_id))
     conversation = (
         access.parse_id(conversation_id, "That conversation") if conversation_id else None
     )
     message = access.parse_id(message_id, "That message") if message_id else None
-    async with svc.db.write() as conn:
+    async with transaction(svc) as tx:
+        conn = tx.conn
         # Only what the reporter can see can be reported: 404 otherwise, as everywhere.
         if conversation is not None:
             await messaging_access.access_conversation(conn, actor.id, conversation)
@@ -648,6 +670,8 @@ async def do_report(
                 .returning(reports.c.id)
             )
         ).scalar_one()
+        if conversation is not None:
+            await messaging_actions.move_to_spam(tx, actor.id, conversation)
     return int(report_id)
 
 

@@ -28,6 +28,7 @@ from inroad.messaging.views import parse_cursor, parse_id
 from inroad.network import actions as network_actions
 from inroad.network import queries as network_queries
 from inroad.network import rules as network_rules
+from inroad.premium.inmail_views import waiting_for_answer
 from inroad.profiles.views import member_view
 from inroad.realtime.store import position
 from inroad.services import Services
@@ -299,9 +300,12 @@ class Sidebar:
     cursor: int
     q: str = ""
     results: list[SearchHit] = field(default_factory=list)
+    # InMails received 3+ days ago and still unanswered (the in-app reminder).
+    waiting: list[dict[str, Any]] = field(default_factory=list)
 
     def context(self) -> dict[str, Any]:
         return {
+            "waiting": self.waiting,
             "folder": self.folder,
             "rows": self.rows,
             "next_cursor": self.next_cursor,
@@ -330,7 +334,8 @@ async def _sidebar(
         svc, actor.id, folder=folder, cursor=parse_cursor(cursor), limit=CONVERSATIONS_PER_PAGE
     )
     rows = [conversation_row(c, actor.handle, now) for c in inbox.items]
-    return Sidebar(folder, rows, inbox.next_cursor, at)
+    waiting = await waiting_for_answer(svc, actor.id)
+    return Sidebar(folder, rows, inbox.next_cursor, at, waiting=waiting)
 
 
 def _constants() -> dict[str, Any]:

@@ -22,6 +22,13 @@ router = APIRouter(include_in_schema=False)
 STATUSES = {"open": "Open", "resolved": "Resolved", "all": "All"}
 
 
+@router.get("/operator")
+async def operator_home(actor: WebActorDep) -> Response:
+    """The header's Operator item: the moderation queue is the operator's first stop."""
+    actions.require_operator(actor)
+    return redirect("/operator/reports")
+
+
 @router.get("/operator/reports")
 async def reports_page(
     request: Request,

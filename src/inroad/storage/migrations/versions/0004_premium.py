@@ -24,7 +24,7 @@ def _fk(column: str, table: str, target: str, ondelete: str = "CASCADE") -> sa.F
     )
 
 
-def _org_member_table(name: str, *extra: sa.SchemaItem) -> None:
+def _org_member_table(name: str, *extra: sa.schema.SchemaItem) -> None:
     op.create_table(
         name,
         sa.Column("org_id", BigId, nullable=False),
