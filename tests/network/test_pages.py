@@ -117,6 +117,7 @@ async def test_connect_page_note_counter_and_how_you_know_step(
     await web_login(client, ana)
     text = await page(client, f"/in/{bo.handle}/connect")
     assert 'data-maxlength="300"' in text
+    assert f'data-coach="invite_note" data-coach-to="{bo.handle}"' in text  # the live coach
     assert "How do you know Bo Stranger?" in text
     assert "5 notes left this month" in text
     assert 'name="email"' not in text

@@ -133,6 +133,7 @@ async def test_compose_shows_cost_balance_counters_and_coach_hook(
     assert re.search(r'<input[^>]*name="subject"[^>]*data-maxlength="200"', html)
     assert re.search(r'<textarea[^>]*name="text"[^>]*data-maxlength="1900"', html)
     assert 'data-coach="inmail"' in html and f'data-coach-to="{carl.handle}"' in html
+    assert 'data-coach-subject="#inmail-subject"' in html
     assert f'<option value="{slug}">Maria Lopez · Recruiter at Acme</option>' in html
     # Too long a subject: the page comes back with the draft and the reason, nothing is spent.
     token = csrf_from(html)
