@@ -1,8 +1,9 @@
 """Engines and transactions.
 
 SQLite: one write connection, writes serialised by an asyncio lock and ``BEGIN IMMEDIATE`` (so a
-second process waits on ``busy_timeout`` instead of failing mid-transaction); reads run on a small
-pool concurrently (WAL). PostgreSQL: one asyncpg pool for both.
+second process waits on ``busy_timeout`` instead of failing mid-transaction); reads on a small
+pool (WAL). Statements run inline on the event loop (``sqlite_inline``), not on helper threads.
+PostgreSQL: one asyncpg pool for both.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from inroad.storage import sqlite_inline
 
 
 def async_url(url: str) -> str:
@@ -30,8 +34,8 @@ def async_url(url: str) -> str:
 def _sqlite_pragmas(engine: AsyncEngine, begin: str) -> None:
     @sa.event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" hook own transactions (pysqlite's own BEGIN is deferred-only).
-        dbapi_connection.isolation_level = None
+        # The connection is in autocommit mode (``sqlite_inline.creator``), so SQLAlchemy's
+        # "begin" hook below owns transactions (pysqlite's own BEGIN is deferred-only).
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -54,12 +58,16 @@ class Database:
         self._write_lock: asyncio.Lock | None = None
         if self.dialect == "sqlite":
             path = make_url(target).database
-            if path and path != ":memory:":
-                from pathlib import Path
-
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.write_engine = create_async_engine(target, pool_size=1, max_overflow=0)
-            self.read_engine = create_async_engine(target, pool_size=4, max_overflow=4)
+            if not path or path == ":memory:":
+                raise ValueError("SQLite needs a database file (WAL mode), not :memory:")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            connect = sqlite_inline.creator(path)
+            self.write_engine = create_async_engine(
+                target, pool_size=1, max_overflow=0, async_creator=connect
+            )
+            self.read_engine = create_async_engine(
+                target, pool_size=4, max_overflow=4, async_creator=connect
+            )
             _sqlite_pragmas(self.write_engine, "BEGIN IMMEDIATE")
             _sqlite_pragmas(self.read_engine, "BEGIN")
             self._write_lock = asyncio.Lock()
