@@ -45,6 +45,13 @@ async def filler_members(services: Services, n: int, prefix: str) -> list[str]:
     return [f"{prefix}-{i}" for i in range(1, n + 1)]
 
 
+async def filler_ids(services: Services, prefix: str, limit: int | None = None) -> list[int]:
+    """Ids of the filler members ``{prefix}-…`` in id order (only the first ``limit``)."""
+    query = sa.select(members.c.id).where(members.c.handle.like(f"{prefix}-%"))
+    async with services.db.read() as conn:
+        return list((await conn.execute(query.order_by(members.c.id).limit(limit))).scalars())
+
+
 async def bulk_connect(services: Services, handle: str, n: int, prefix: str = "bulk") -> None:
     """Give ``handle`` ``n`` more connections to new filler members, in three set-based
     statements, keeping every ``connection_count`` right."""
@@ -125,6 +132,16 @@ async def invitation_id(client: httpx.AsyncClient, sender: Persona, to: str, **b
     r = await invite(client, sender, to, **body)
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
+
+
+async def list_items(
+    client: httpx.AsyncClient, who: Persona, url: str, **params: str
+) -> list[dict[str, Any]]:
+    """The ``items`` of one page of a list endpoint, as ``who`` sees it (asserting a 200)."""
+    r = await client.get(url, params=params, headers=who.headers)
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
 
 
 def at(value: str) -> datetime:

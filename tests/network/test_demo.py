@@ -13,22 +13,14 @@ from inroad.network.demo import seed_network
 from inroad.network.tables import connections, invitations
 from inroad.profiles.tables import education, positions
 from inroad.services import Services
-from tests.network.helpers import filler_members
+from tests.network.helpers import filler_ids, filler_members
 
 
 async def make_cast(services: Services, n: int) -> list[int]:
     await filler_members(services, n, "demo")
+    ids = await filler_ids(services, "demo")
     now = services.clock.now()
     async with services.db.write() as conn:
-        ids = list(
-            (
-                await conn.execute(
-                    sa.select(members.c.id)
-                    .where(members.c.handle.like("demo-%"))
-                    .order_by(members.c.id)
-                )
-            ).scalars()
-        )
         companies = [f"Company {c}" for c in "ABCDEFGHIJKL"]
         schools = ["NYU", "MIT", "ETH", "EPFL", "UCL", "TUM"]
         await conn.execute(

@@ -12,7 +12,7 @@ from inroad.network import graph
 from inroad.services import Services
 from tests.conftest import People
 from tests.factories import connect, member_id
-from tests.network.helpers import bulk_connect, connection_count
+from tests.network.helpers import bulk_connect, connection_count, filler_ids
 
 
 async def chain(people: People, services: Services, *names: str) -> list[int]:
@@ -126,19 +126,7 @@ async def test_graph_queries_with_a_member_at_the_cap(people: People, services: 
     hub_p, peer_p = await people.make("Hub"), await people.make("Peer")
     await bulk_connect(services, hub_p.handle, 30_000)
     hub, peer = await member_id(services, hub_p.handle), await member_id(services, peer_p.handle)
-    async with services.db.read() as conn:
-        fillers = (
-            (
-                await conn.execute(
-                    sa.select(members.c.id)
-                    .where(members.c.handle.like("bulk-%"))
-                    .order_by(members.c.id)
-                    .limit(3)
-                )
-            )
-            .scalars()
-            .all()
-        )
+    fillers = await filler_ids(services, "bulk", 3)
     for filler in fillers:
         async with services.db.write() as conn:
             await graph.add_connection(conn, peer, filler, services.clock.now())
@@ -168,19 +156,7 @@ async def test_two_long_lists_merge_with_the_same_answers(
     await bulk_connect(services, one_p.handle, 1_200, prefix="first")
     await bulk_connect(services, two_p.handle, 1_100, prefix="second")
     one, two = await member_id(services, one_p.handle), await member_id(services, two_p.handle)
-    async with services.db.read() as conn:
-        shared = (
-            (
-                await conn.execute(
-                    sa.select(members.c.id)
-                    .where(members.c.handle.like("first-%"))
-                    .order_by(members.c.id)
-                    .limit(5)
-                )
-            )
-            .scalars()
-            .all()
-        )
+    shared = await filler_ids(services, "first", 5)
     async with services.db.write() as conn:
         for filler in shared:
             await graph.add_connection(conn, two, filler, services.clock.now())

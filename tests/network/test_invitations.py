@@ -22,24 +22,17 @@ from tests.network.helpers import (
     filler_members,
     invitation_id,
     invite,
+    list_items,
     set_member,
 )
 
 
 async def received(client: httpx.AsyncClient, who: Persona, **params: str) -> list[dict[str, Any]]:
-    r = await client.get(
-        INVITATIONS, params={"direction": "received", **params}, headers=who.headers
-    )
-    assert r.status_code == 200, r.text
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
+    return await list_items(client, who, INVITATIONS, direction="received", **params)
 
 
 async def sent(client: httpx.AsyncClient, who: Persona, **params: str) -> list[dict[str, Any]]:
-    r = await client.get(INVITATIONS, params={"direction": "sent", **params}, headers=who.headers)
-    assert r.status_code == 200, r.text
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
+    return await list_items(client, who, INVITATIONS, direction="sent", **params)
 
 
 async def test_invite_with_note_then_accept(

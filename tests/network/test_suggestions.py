@@ -9,16 +9,13 @@ import httpx
 from inroad.services import Services
 from tests.conftest import People, Persona, assert_error
 from tests.factories import block, connect
-from tests.network.helpers import add_position, add_school, invite, set_member
+from tests.network.helpers import add_position, add_school, invite, list_items, set_member
 
 SUGGESTIONS = "/api/v1/network/suggestions"
 
 
 async def suggested(client: httpx.AsyncClient, who: Persona) -> list[dict[str, Any]]:
-    r = await client.get(SUGGESTIONS, headers=who.headers)
-    assert r.status_code == 200, r.text
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
+    return await list_items(client, who, SUGGESTIONS)
 
 
 async def test_ranked_by_mutuals_then_employer_school_industry_location(

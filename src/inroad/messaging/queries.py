@@ -259,6 +259,22 @@ async def unread_conversation_count(svc: Services, viewer: int) -> int:
         return int(count.scalar_one())
 
 
+async def _newest_messages(
+    conn: AsyncConnection, viewer: int, query: sa.Select[Any], *, cursor: int | None, limit: int
+) -> Page:
+    """One page of ``query`` (message and sender columns) newest first, older than the message
+    id ``cursor``; ``next_cursor`` continues with older messages."""
+    if cursor is not None:
+        query = query.where(messages.c.id < cursor)
+    rows = (
+        (await conn.execute(query.order_by(messages.c.id.desc()).limit(limit + 1))).mappings().all()
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = await message_views(conn, viewer, rows)
+    return Page(items, str(rows[-1]["id"]) if more else None)
+
+
 async def messages_page(
     svc: Services, viewer: int, conversation_id: int, *, cursor: int | None, limit: int
 ) -> Page:
@@ -270,17 +286,7 @@ async def messages_page(
             .join_from(messages, sender, sender.c.id == messages.c.sender_id)
             .where(messages.c.conversation_id == conversation_id)
         )
-        if cursor is not None:
-            query = query.where(messages.c.id < cursor)
-        rows = (
-            (await conn.execute(query.order_by(messages.c.id.desc()).limit(limit + 1)))
-            .mappings()
-            .all()
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        items = await message_views(conn, viewer, rows)
-    return Page(items, str(rows[-1]["id"]) if more else None)
+        return await _newest_messages(conn, viewer, query, cursor=cursor, limit=limit)
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -325,17 +331,7 @@ async def search_messages(
             )
             .where(match, messages.c.deleted_at.is_(None))
         )
-        if cursor is not None:
-            query = query.where(messages.c.id < cursor)
-        rows = (
-            (await conn.execute(query.order_by(messages.c.id.desc()).limit(limit + 1)))
-            .mappings()
-            .all()
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        items = await message_views(conn, viewer, rows)
-    return Page(items, str(rows[-1]["id"]) if more else None)
+        return await _newest_messages(conn, viewer, query, cursor=cursor, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -31,31 +31,28 @@ def _norm(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
     return sa.func.lower(sa.func.trim(column))
 
 
-async def shared_employer(conn: AsyncConnection, a: int, b: int) -> bool:
-    """Both have (or had) a position at the same company; a handful of rows per member."""
-    pa = positions.alias("pa")
-    pb = positions.alias("pb")
+async def _same_name(conn: AsyncConnection, table: sa.Table, column: str, a: int, b: int) -> bool:
+    """Both members have a row in ``table`` whose ``column`` names the same thing; a handful of
+    rows per member."""
+    ta = table.alias()
+    tb = table.alias()
     row = await conn.execute(
         sa.select(sa.literal(1))
-        .select_from(pa)
-        .join(pb, sa.and_(pb.c.member_id == b, _norm(pb.c.company) == _norm(pa.c.company)))
-        .where(pa.c.member_id == a)
+        .select_from(ta)
+        .join(tb, sa.and_(tb.c.member_id == b, _norm(tb.c[column]) == _norm(ta.c[column])))
+        .where(ta.c.member_id == a)
         .limit(1)
     )
     return row.first() is not None
+
+
+async def shared_employer(conn: AsyncConnection, a: int, b: int) -> bool:
+    """Both have (or had) a position at the same company."""
+    return await _same_name(conn, positions, "company", a, b)
 
 
 async def shared_school(conn: AsyncConnection, a: int, b: int) -> bool:
-    ea = education.alias("ea")
-    eb = education.alias("eb")
-    row = await conn.execute(
-        sa.select(sa.literal(1))
-        .select_from(ea)
-        .join(eb, sa.and_(eb.c.member_id == b, _norm(eb.c.school) == _norm(ea.c.school)))
-        .where(ea.c.member_id == a)
-        .limit(1)
-    )
-    return row.first() is not None
+    return await _same_name(conn, education, "school", a, b)
 
 
 async def shared_context(conn: AsyncConnection, a: int, b: int) -> SharedContext:

@@ -65,6 +65,21 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     return when, row_id
 
 
+def newest_first(
+    query: sa.Select[Any],
+    at: sa.ColumnElement[Any],
+    key: sa.ColumnElement[Any],
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> sa.Select[Any]:
+    """``query`` ordered newest first by ``(at, key)``, resuming after the keyset position
+    ``after`` (from ``decode_cursor``), reading ``limit + 1`` rows so the caller can tell whether
+    another page follows."""
+    if after is not None:
+        query = query.where(sa.or_(at < after[0], sa.and_(at == after[0], key < after[1])))
+    return query.order_by(at.desc(), key.desc()).limit(limit + 1)
+
+
 async def member_rows(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, sa.RowMapping]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
@@ -169,16 +184,7 @@ async def list_invitations(
             query = query.where(invitations.c.status == rules.PENDING)
         else:
             query = query.where(invitations.c.status.in_(rules.SENDER_PENDING))
-    if after is not None:
-        query = query.where(
-            sa.or_(
-                invitations.c.created_at < after[0],
-                sa.and_(invitations.c.created_at == after[0], invitations.c.id < after[1]),
-            )
-        )
-    query = query.order_by(invitations.c.created_at.desc(), invitations.c.id.desc()).limit(
-        limit + 1
-    )
+    query = newest_first(query, invitations.c.created_at, invitations.c.id, after, limit)
     async with svc.db.read() as conn:
         rows = (await conn.execute(query)).mappings().all()
         page = rows[:limit]
@@ -252,16 +258,7 @@ async def list_connections(
     )
     if q:
         query = query.where(sa.func.lower(members.c.name).like(_like_pattern(q), escape="\\"))
-    if after is not None:
-        query = query.where(
-            sa.or_(
-                connections.c.created_at < after[0],
-                sa.and_(connections.c.created_at == after[0], connections.c.other_id < after[1]),
-            )
-        )
-    query = query.order_by(connections.c.created_at.desc(), connections.c.other_id.desc()).limit(
-        limit + 1
-    )
+    query = newest_first(query, connections.c.created_at, connections.c.other_id, after, limit)
     async with svc.db.read() as conn:
         rows = (await conn.execute(query)).all()
         page = rows[:limit]
@@ -282,14 +279,7 @@ async def list_blocks(
     query = sa.select(blocks.c.blocked_id, blocks.c.created_at).where(
         blocks.c.blocker_id == actor.id
     )
-    if after is not None:
-        query = query.where(
-            sa.or_(
-                blocks.c.created_at < after[0],
-                sa.and_(blocks.c.created_at == after[0], blocks.c.blocked_id < after[1]),
-            )
-        )
-    query = query.order_by(blocks.c.created_at.desc(), blocks.c.blocked_id.desc()).limit(limit + 1)
+    query = newest_first(query, blocks.c.created_at, blocks.c.blocked_id, after, limit)
     async with svc.db.read() as conn:
         rows = (await conn.execute(query)).all()
         page = rows[:limit]
@@ -459,14 +449,7 @@ async def moderation_queue(
     query = sa.select(reports)
     if status != "all":
         query = query.where(reports.c.status == status)
-    if after is not None:
-        query = query.where(
-            sa.or_(
-                reports.c.created_at < after[0],
-                sa.and_(reports.c.created_at == after[0], reports.c.id < after[1]),
-            )
-        )
-    query = query.order_by(reports.c.created_at.desc(), reports.c.id.desc()).limit(limit + 1)
+    query = newest_first(query, reports.c.created_at, reports.c.id, after, limit)
     async with svc.db.read() as conn:
         rows = (await conn.execute(query)).mappings().all()
         page = rows[:limit]

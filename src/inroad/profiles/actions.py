@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -316,106 +316,125 @@ async def _owned_row(
     return row
 
 
-async def do_add_position(svc: Services, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Add a position; 422 ``too_many_positions`` past ``MAX_POSITIONS``."""
-    values = check_position(data)
+# Positions and education are both "owned rows": a member's capped list, each row addressed by
+# an opaque id. The three helpers below hold the one way to add, change and remove them; the
+# section functions supply the table, validation and cap (read at call time, so a test may
+# lower the module constant).
+
+
+async def _add_owned_row(
+    svc: Services,
+    member_id: int,
+    table: sa.Table,
+    values: Mapping[str, Any],
+    *,
+    limit: int,
+    too_many_code: str,
+    noun: str,
+) -> sa.RowMapping:
+    """Insert a checked row; 422 ``too_many_code`` (with ``limit``) when ``limit`` are held."""
     async with svc.db.write() as conn:
-        if await _count(conn, positions, actor.id) >= MAX_POSITIONS:
+        if await _count(conn, table, member_id) >= limit:
             raise InvalidInput(
-                "too_many_positions",
-                f"A profile holds at most {MAX_POSITIONS} positions.",
-                limit=MAX_POSITIONS,
+                too_many_code, f"A profile holds at most {limit} {noun}.", limit=limit
             )
         row = (
             (
                 await conn.execute(
-                    positions.insert()
-                    .values(member_id=actor.id, created_at=svc.clock.now(), **values)
-                    .returning(*positions.c)
+                    table.insert()
+                    .values(member_id=member_id, created_at=svc.clock.now(), **values)
+                    .returning(*table.c)
                 )
             )
             .mappings()
             .one()
         )
-        await after_change(conn, actor.id)
+        await after_change(conn, member_id)
+    return row
+
+
+async def _update_owned_row(
+    svc: Services,
+    member_id: int,
+    table: sa.Table,
+    item_id: str,
+    data: Mapping[str, Any],
+    check: Callable[[Mapping[str, Any], Mapping[Any, Any]], dict[str, Any]],
+) -> sa.RowMapping:
+    """Apply a partial update checked against the locked row; 404 unless the member owns it."""
+    async with svc.db.write() as conn:
+        existing = await _owned_row(conn, table, member_id, item_id)
+        values = check(data, existing)
+        if values:
+            await conn.execute(
+                sa.update(table).where(table.c.id == existing["id"]).values(**values)
+            )
+            await after_change(conn, member_id)
+        return (
+            (await conn.execute(sa.select(table).where(table.c.id == existing["id"])))
+            .mappings()
+            .one()
+        )
+
+
+async def _delete_owned_row(svc: Services, member_id: int, table: sa.Table, item_id: str) -> None:
+    """Remove the member's own row; 404 unless the member owns it."""
+    async with svc.db.write() as conn:
+        existing = await _owned_row(conn, table, member_id, item_id)
+        await conn.execute(table.delete().where(table.c.id == existing["id"]))
+        await after_change(conn, member_id)
+
+
+async def do_add_position(svc: Services, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Add a position; 422 ``too_many_positions`` past ``MAX_POSITIONS``."""
+    values = check_position(data)
+    row = await _add_owned_row(
+        svc,
+        actor.id,
+        positions,
+        values,
+        limit=MAX_POSITIONS,
+        too_many_code="too_many_positions",
+        noun="positions",
+    )
     return position_view(row)
 
 
 async def do_update_position(
     svc: Services, actor: Actor, position_id: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    async with svc.db.write() as conn:
-        existing = await _owned_row(conn, positions, actor.id, position_id)
-        values = check_position(data, existing)
-        if values:
-            await conn.execute(
-                sa.update(positions).where(positions.c.id == existing["id"]).values(**values)
-            )
-            await after_change(conn, actor.id)
-        row = (
-            (await conn.execute(sa.select(positions).where(positions.c.id == existing["id"])))
-            .mappings()
-            .one()
-        )
+    row = await _update_owned_row(svc, actor.id, positions, position_id, data, check_position)
     return position_view(row)
 
 
 async def do_delete_position(svc: Services, actor: Actor, position_id: str) -> None:
-    async with svc.db.write() as conn:
-        existing = await _owned_row(conn, positions, actor.id, position_id)
-        await conn.execute(positions.delete().where(positions.c.id == existing["id"]))
-        await after_change(conn, actor.id)
+    await _delete_owned_row(svc, actor.id, positions, position_id)
 
 
 async def do_add_education(svc: Services, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     """Add an education entry; 422 ``too_many_education`` past ``MAX_EDUCATION``."""
     values = check_education(data)
-    async with svc.db.write() as conn:
-        if await _count(conn, education, actor.id) >= MAX_EDUCATION:
-            raise InvalidInput(
-                "too_many_education",
-                f"A profile holds at most {MAX_EDUCATION} schools.",
-                limit=MAX_EDUCATION,
-            )
-        row = (
-            (
-                await conn.execute(
-                    education.insert()
-                    .values(member_id=actor.id, created_at=svc.clock.now(), **values)
-                    .returning(*education.c)
-                )
-            )
-            .mappings()
-            .one()
-        )
-        await after_change(conn, actor.id)
+    row = await _add_owned_row(
+        svc,
+        actor.id,
+        education,
+        values,
+        limit=MAX_EDUCATION,
+        too_many_code="too_many_education",
+        noun="schools",
+    )
     return education_view(row)
 
 
 async def do_update_education(
     svc: Services, actor: Actor, education_id: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    async with svc.db.write() as conn:
-        existing = await _owned_row(conn, education, actor.id, education_id)
-        values = check_education(data, existing)
-        if values:
-            await conn.execute(
-                sa.update(education).where(education.c.id == existing["id"]).values(**values)
-            )
-            await after_change(conn, actor.id)
-        row = (
-            (await conn.execute(sa.select(education).where(education.c.id == existing["id"])))
-            .mappings()
-            .one()
-        )
+    row = await _update_owned_row(svc, actor.id, education, education_id, data, check_education)
     return education_view(row)
 
 
 async def do_delete_education(svc: Services, actor: Actor, education_id: str) -> None:
-    async with svc.db.write() as conn:
-        existing = await _owned_row(conn, education, actor.id, education_id)
-        await conn.execute(education.delete().where(education.c.id == existing["id"]))
-        await after_change(conn, actor.id)
+    await _delete_owned_row(svc, actor.id, education, education_id)
 
 
 async def do_replace_skills(svc: Services, actor: Actor, value: object) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -32,7 +33,15 @@ from inroad.premium.inmail_views import waiting_for_answer
 from inroad.profiles.views import member_view
 from inroad.realtime.store import position
 from inroad.services import Services
-from inroad.web.shell import TEMPLATES_DIR, CsrfDep, WebActorDep, redirect, register_badges, render
+from inroad.web.shell import (
+    TEMPLATES_DIR,
+    CsrfDep,
+    WebActorDep,
+    act,
+    redirect,
+    register_badges,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -568,11 +577,15 @@ async def send(
     return redirect(f"/messaging/{cid}#m-{sent.message['id']}")
 
 
-async def _act_or_show(
-    request: Request, svc: Services, actor: Actor, cid: int, error: InroadError, **extra: Any
-) -> HTMLResponse:
-    """A refused action: the conversation again, with the service's message."""
-    return await _conversation_page(request, svc, actor, cid, error=error, **extra)
+def _show_again(
+    request: Request, svc: Services, actor: Actor, cid: int, **extra: Any
+) -> Callable[[InroadError], Awaitable[Response]]:
+    """For ``act``: a refused action shows the conversation again, with the service's message."""
+
+    async def show(error: InroadError) -> Response:
+        return await _conversation_page(request, svc, actor, cid, error=error, **extra)
+
+    return show
 
 
 @router.post("/messaging/{conversation_id}/archive")
@@ -624,11 +637,12 @@ async def leave(
     request: Request, svc: ServicesDep, actor: WebActorDep, _: CsrfDep, conversation_id: str
 ) -> Response:
     cid = parse_id(conversation_id)
-    try:
-        await actions.remove_participant(svc, actor.id, cid, None)
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc)
-    return redirect("/messaging", notice="You left the conversation.")
+    return await act(
+        lambda: actions.remove_participant(svc, actor.id, cid, None),
+        "/messaging",
+        notice="You left the conversation.",
+        refused=_show_again(request, svc, actor, cid),
+    )
 
 
 @router.post("/messaging/{conversation_id}/rename")
@@ -641,11 +655,12 @@ async def rename(
     title: OptionalText = "",
 ) -> Response:
     cid = parse_id(conversation_id)
-    try:
-        await actions.update_conversation(svc, actor.id, cid, title=title)
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc, details_open=True)
-    return redirect(f"/messaging/{cid}", notice="Group name saved.")
+    return await act(
+        lambda: actions.update_conversation(svc, actor.id, cid, title=title),
+        f"/messaging/{cid}",
+        notice="Group name saved.",
+        refused=_show_again(request, svc, actor, cid, details_open=True),
+    )
 
 
 @router.get("/messaging/{conversation_id}/add")
@@ -702,11 +717,16 @@ async def add_people(
     to: Handles = None,
 ) -> Response:
     cid = parse_id(conversation_id)
-    try:
-        await actions.add_participants(svc, actor, cid, to or [])
-    except InroadError as exc:
-        return await _add_people_page(request, svc, actor, cid, selected=to or [], error=exc)
-    return redirect(f"/messaging/{cid}", notice="Added to the conversation.")
+
+    async def show_again(error: InroadError) -> Response:
+        return await _add_people_page(request, svc, actor, cid, selected=to or [], error=error)
+
+    return await act(
+        lambda: actions.add_participants(svc, actor, cid, to or []),
+        f"/messaging/{cid}",
+        notice="Added to the conversation.",
+        refused=show_again,
+    )
 
 
 @router.post("/messaging/{conversation_id}/participants/{handle}/remove")
@@ -719,11 +739,12 @@ async def remove_person(
     handle: str,
 ) -> Response:
     cid = parse_id(conversation_id)
-    try:
-        await actions.remove_participant(svc, actor.id, cid, handle)
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc, details_open=True)
-    return redirect(f"/messaging/{cid}", notice="Removed from the conversation.")
+    return await act(
+        lambda: actions.remove_participant(svc, actor.id, cid, handle),
+        f"/messaging/{cid}",
+        notice="Removed from the conversation.",
+        refused=_show_again(request, svc, actor, cid, details_open=True),
+    )
 
 
 @router.post("/messaging/{conversation_id}/report")
@@ -739,13 +760,14 @@ async def report(
     cid = parse_id(conversation_id)
     # Only a participant may report a conversation (404 for anyone else, as everywhere).
     await queries.get_conversation(svc, actor.id, cid)
-    try:
-        await network_actions.do_report(
+    return await act(
+        lambda: network_actions.do_report(
             svc, actor, reason=reason, conversation_id=str(cid), detail=detail or None
-        )
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc)
-    return redirect("/messaging", notice="Thank you. Your report was sent to the moderators.")
+        ),
+        "/messaging",
+        notice="Thank you. Your report was sent to the moderators.",
+        refused=_show_again(request, svc, actor, cid),
+    )
 
 
 # --- a message -----------------------------------------------------------------------------
@@ -763,16 +785,18 @@ async def react(
     emoji: OptionalText = "",
 ) -> Response:
     cid, mid = parse_id(conversation_id), parse_id(message_id)
-    try:
+
+    async def change() -> None:
         if op == "add":
             await actions.add_reaction(svc, actor.id, mid, emoji)
         elif op == "remove":
             await actions.remove_reaction(svc, actor.id, mid, emoji)
         else:
             raise InvalidInput("invalid_input", "A reaction is added or removed.", field="op")
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc)
-    return redirect(f"/messaging/{cid}#m-{mid}")
+
+    return await act(
+        change, f"/messaging/{cid}#m-{mid}", refused=_show_again(request, svc, actor, cid)
+    )
 
 
 @router.post("/messaging/{conversation_id}/messages/{message_id}/edit")
@@ -786,11 +810,11 @@ async def edit(
     text: OptionalText = "",
 ) -> Response:
     cid, mid = parse_id(conversation_id), parse_id(message_id)
-    try:
-        await actions.edit_message(svc, actor.id, mid, text)
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc)
-    return redirect(f"/messaging/{cid}#m-{mid}")
+    return await act(
+        lambda: actions.edit_message(svc, actor.id, mid, text),
+        f"/messaging/{cid}#m-{mid}",
+        refused=_show_again(request, svc, actor, cid),
+    )
 
 
 @router.post("/messaging/{conversation_id}/messages/{message_id}/unsend")
@@ -803,11 +827,11 @@ async def unsend(
     message_id: str,
 ) -> Response:
     cid, mid = parse_id(conversation_id), parse_id(message_id)
-    try:
-        await actions.delete_message(svc, actor.id, mid)
-    except InroadError as exc:
-        return await _act_or_show(request, svc, actor, cid, exc)
-    return redirect(f"/messaging/{cid}#m-{mid}")
+    return await act(
+        lambda: actions.delete_message(svc, actor.id, mid),
+        f"/messaging/{cid}#m-{mid}",
+        refused=_show_again(request, svc, actor, cid),
+    )
 
 
 # --- attachments ---------------------------------------------------------------------------

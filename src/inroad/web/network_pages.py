@@ -8,7 +8,8 @@ forms are shown again with the message and what was typed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,7 +20,15 @@ from inroad.errors import InroadError
 from inroad.network import access, actions, queries, rules, suggestions
 from inroad.services import Services
 from inroad.web import operator_pages
-from inroad.web.shell import CsrfDep, WebActorDep, redirect, register_badges, render, safe_next
+from inroad.web.shell import (
+    CsrfDep,
+    WebActorDep,
+    act,
+    redirect,
+    register_badges,
+    render,
+    safe_next,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,17 +61,11 @@ async def invitations_badge(svc: Services, actor: Actor) -> dict[str, int]:
     return {"network": await queries.pending_received_count(svc, actor)}
 
 
-def _back(next_url: str | None, default: str) -> str:
-    return safe_next(next_url, default)
-
-
-async def _act(next_url: str | None, default: str, notice: str, action: Any) -> Response:
+async def _act(
+    next_url: str | None, default: str, notice: str, action: Callable[[], Awaitable[object]]
+) -> Response:
     """Run ``action`` and go back to the page it was started from, saying what happened."""
-    try:
-        await action
-    except InroadError as refused:
-        return redirect(_back(next_url, default), notice=refused.message)
-    return redirect(_back(next_url, default), notice=notice)
+    return await act(action, safe_next(next_url, default), notice=notice)
 
 
 # --- My Network ---------------------------------------------------------------------------
@@ -145,7 +148,7 @@ async def answer_invitation(
     if verb not in doings:
         return redirect("/network", notice="That is not something you can do to an invitation.")
     do, notice = doings[verb]
-    return await _act(next, "/network", notice, do(svc, actor, invitation_id))
+    return await _act(next, "/network", notice, lambda: do(svc, actor, invitation_id))
 
 
 @router.post("/network/connections/{handle}/remove")
@@ -156,7 +159,7 @@ async def remove_connection(
         next,
         "/network/connections",
         "Connection removed.",
-        actions.do_remove_connection(svc, actor, handle),
+        lambda: actions.do_remove_connection(svc, actor, handle),
     )
 
 
@@ -168,7 +171,7 @@ async def dismiss_suggestion(
         next,
         "/network",
         "We won't suggest them again.",
-        actions.do_dismiss_suggestion(svc, actor, handle),
+        lambda: actions.do_dismiss_suggestion(svc, actor, handle),
     )
 
 
@@ -178,7 +181,7 @@ async def unblock(handle: str, svc: ServicesDep, actor: WebActorDep, _: CsrfDep)
         None,
         "/network/blocked",
         "Unblocked. You can see each other again.",
-        actions.do_unblock(svc, actor, handle),
+        lambda: actions.do_unblock(svc, actor, handle),
     )
 
 

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from inroad.api.deps import ServicesDep
-from inroad.errors import InroadError
 from inroad.network import actions, queries
-from inroad.web.shell import CsrfDep, WebActorDep, redirect, render, safe_next
+from inroad.web.shell import CsrfDep, WebActorDep, act, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,9 +52,8 @@ async def resolve(
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     actions.require_operator(actor)
-    back = safe_next(next, "/operator/reports")
-    try:
-        await actions.do_resolve_report(svc, actor, report_id)
-    except InroadError as refused:
-        return redirect(back, notice=refused.message)
-    return redirect(back, notice="Report marked resolved.")
+    return await act(
+        lambda: actions.do_resolve_report(svc, actor, report_id),
+        safe_next(next, "/operator/reports"),
+        notice="Report marked resolved.",
+    )

@@ -16,7 +16,7 @@ from inroad.errors import InroadError
 from inroad.premium import orgs
 from inroad.profiles import photos
 from inroad.services import Services
-from inroad.web.shell import CsrfDep, WebActorDep, redirect, render
+from inroad.web.shell import CsrfDep, WebActorDep, act, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,11 +108,11 @@ async def _act(
     notice: str,
 ) -> Response:
     """Run an admin action; on a refusal show the page again with the reason."""
-    try:
-        await action()
-    except InroadError as exc:
-        return await _org_page(request, svc, actor, slug, error=exc)
-    return redirect(f"/org/{slug}", notice=notice)
+
+    async def show_again(error: InroadError) -> Response:
+        return await _org_page(request, svc, actor, slug, error=error)
+
+    return await act(action, f"/org/{slug}", notice=notice, refused=show_again)
 
 
 @router.post("/org/{slug}/follow")

@@ -20,7 +20,7 @@ from inroad.errors import InroadError, InvalidInput
 from inroad.network import queries as network_queries
 from inroad.profiles import actions, photos, queries
 from inroad.services import Services
-from inroad.web.shell import CsrfDep, OptionalWebActorDep, WebActorDep, redirect, render
+from inroad.web.shell import CsrfDep, OptionalWebActorDep, WebActorDep, act, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -142,18 +142,18 @@ async def _save(
     notice: str,
 ) -> Response:
     """Run ``change``; on a refusal show the edit page again with the message at ``section``."""
-    try:
-        await change()
-    except InroadError as exc:
+
+    async def show_again(error: InroadError) -> Response:
         return await _edit_page(
             request,
             svc,
             actor,
-            errors={section: exc.message},
+            errors={section: error.message},
             form={section: submitted},
-            status=exc.status,
+            status=error.status,
         )
-    return redirect(f"/profile/edit#{section}", notice=notice)
+
+    return await act(change, f"/profile/edit#{section}", notice=notice, refused=show_again)
 
 
 @router.post("/profile/intro")

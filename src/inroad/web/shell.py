@@ -18,6 +18,9 @@ Contract for page modules::
 - ``CsrfDep`` must be on every state-changing route. It accepts the ``csrf_token`` form field or
   the ``X-CSRF-Token`` header and answers 403 (a friendly page, or the JSON error shape for
   callers that accept JSON) when it does not match (``CsrfFailed``).
+- ``act(action, to, notice=, refused=)`` is the usual body of a form POST: run the service call,
+  303 to ``to`` with ``notice``; on an ``InroadError`` show ``refused(error)`` (the form again,
+  with the reason) or, without ``refused``, 303 to ``to`` with the reason as the notice.
 - Templates import the macros with context so ``csrf_field()`` sees the token:
   ``{% import "macros.html" as ui with context %}``.
 """
@@ -38,6 +41,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from inroad.accounts.actions import authenticate
 from inroad.accounts.actor import Actor
+from inroad.errors import InroadError
 from inroad.profiles import queries
 from inroad.services import Services
 
@@ -281,6 +285,25 @@ def redirect(url: str, notice: str | None = None) -> RedirectResponse:
             NOTICE_COOKIE, quote(notice), max_age=60, path="/", httponly=True, samesite="lax"
         )
     return response
+
+
+async def act(
+    action: Callable[[], Awaitable[object]],
+    to: str,
+    *,
+    notice: str | None = None,
+    refused: Callable[[InroadError], Awaitable[Response]] | None = None,
+) -> Response:
+    """Run ``action`` (a service call) and answer a 303 to ``to`` with ``notice``. When the
+    service refuses (``InroadError``) answer ``refused(error)`` — typically the page again with
+    the reason — or, without ``refused``, the same 303 with the reason as the notice."""
+    try:
+        await action()
+    except InroadError as exc:
+        if refused is None:
+            return redirect(to, notice=exc.message)
+        return await refused(exc)
+    return redirect(to, notice=notice)
 
 
 def _read_notice(request: Request) -> str | None:
