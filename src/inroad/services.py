@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 
 from inroad.clock import Clock
 from inroad.realtime.bus import EventBus, InProcessBus
+from inroad.realtime.redis_bus import RedisBus
 from inroad.settings import Settings
 from inroad.storage.db import Database
 
@@ -22,7 +23,18 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Services:
-        return cls(settings=settings, db=Database(settings.database_url), clock=clock or Clock())
+        """With ``redis_url`` set, live events cross worker processes through Redis; otherwise
+        they fan out within this process only."""
+        bus: EventBus = RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            clock=clock or Clock(),
+            bus=bus,
+        )
+
+    async def start(self) -> None:
+        await self.bus.start()
 
     async def close(self) -> None:
         await self.bus.close()

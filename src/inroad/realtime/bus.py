@@ -1,9 +1,10 @@
 """The event bus: how committed events reach the WebSocket connections that want them.
 
-``EventBus`` is the seam: ``InProcessBus`` fans out within one process; a Redis implementation
-(several workers sharing PostgreSQL) plugs in behind the same protocol. The bus is not durable and
-need not be: every event with a cursor is already in the ``events`` table, and a subscriber that
-falls behind is told so (``Lagged``) and catches up from there.
+``EventBus`` is the seam: ``InProcessBus`` fans out within one process; ``RedisBus``
+(``realtime/redis_bus.py``, chosen when ``INROAD_REDIS_URL`` is set) fans out across worker
+processes. The bus is not durable and need not be: every event with a cursor is already in the
+``events`` table, and a subscriber that may have missed some (a full queue, a lost Redis
+connection) is told so (``Lagged``) and catches up from there.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Lagged(Exception):
 
 class Subscription(Protocol):
     """Live events for one member, in publish order. ``__anext__`` raises ``StopAsyncIteration``
-    once the bus closes and ``Lagged`` (without ending the subscription) after an overflow."""
+    once the bus closes and ``Lagged`` (without ending the subscription) when events may have
+    been missed (a queue overflow, a lost Redis connection): read them from storage."""
 
     def __aiter__(self) -> Subscription: ...
 
@@ -49,8 +51,12 @@ class Subscription(Protocol):
 
 
 class EventBus(Protocol):
+    async def start(self) -> None:
+        """Begin background work (connections, reader tasks); called from the app's lifespan."""
+
     async def publish(self, events: Sequence[Event]) -> None:
-        """Deliver each event to the current subscribers of its member. Call after commit."""
+        """Deliver each event to the current subscribers of its member. Call after commit.
+        Never raises: a failure is logged (the events are durable; clients catch up)."""
 
     def subscribe(self, member_id: int) -> AbstractAsyncContextManager[Subscription]:
         """Register on enter (so nothing published afterwards is missed); unregister on exit."""
@@ -63,21 +69,30 @@ _CLOSED = object()
 _LAGGED = object()
 
 
-class _Queue:
-    """One subscriber's queue; iterate with ``__anext__`` (``Lagged`` does not end iteration)."""
+class SubscriberQueue:
+    """One subscriber's queue (shared by the bus implementations); iterate with ``__anext__``
+    (``Lagged`` does not end iteration, the end of the bus does)."""
 
     def __init__(self) -> None:
         self.queue: asyncio.Queue[Event | object] = asyncio.Queue()
 
-    def put(self, item: Event | object) -> None:
-        if self.queue.qsize() >= QUEUE_LIMIT and item is not _CLOSED:
+    def put(self, event: Event) -> None:
+        if self.queue.qsize() >= QUEUE_LIMIT:
             # Drop what is queued and say so: the reader catches up from the events table.
             while not self.queue.empty():
                 self.queue.get_nowait()
             self.queue.put_nowait(_LAGGED)
-        self.queue.put_nowait(item)
+        self.queue.put_nowait(event)
 
-    def __aiter__(self) -> _Queue:
+    def lag(self) -> None:
+        """Tell the reader that events may have been missed (it re-reads the events table)."""
+        self.queue.put_nowait(_LAGGED)
+
+    def close(self) -> None:
+        """End the subscription once what is queued has been read."""
+        self.queue.put_nowait(_CLOSED)
+
+    def __aiter__(self) -> SubscriberQueue:
         return self
 
     async def __anext__(self) -> Event:
@@ -95,8 +110,11 @@ class InProcessBus:
     """Fan-out to subscribers in this process. Must be used from the event loop's thread."""
 
     def __init__(self) -> None:
-        self._subscribers: dict[int, set[_Queue]] = {}
+        self._subscribers: dict[int, set[SubscriberQueue]] = {}
         self._closed = False
+
+    async def start(self) -> None:
+        """Nothing to start: fan-out happens inside ``publish``."""
 
     async def publish(self, events: Sequence[Event]) -> None:
         subscribers = self._subscribers
@@ -106,9 +124,9 @@ class InProcessBus:
 
     @asynccontextmanager
     async def _subscription(self, member_id: int) -> AsyncIterator[Subscription]:
-        queue = _Queue()
+        queue = SubscriberQueue()
         if self._closed:
-            queue.put(_CLOSED)
+            queue.close()
         else:
             self._subscribers.setdefault(member_id, set()).add(queue)
         try:
@@ -130,4 +148,4 @@ class InProcessBus:
         self._closed = True
         for queues in self._subscribers.values():
             for queue in queues:
-                queue.put(_CLOSED)
+                queue.close()
