@@ -48,9 +48,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     from inroad.realtime import sync, ws
     from inroad.web import pages
 
-    for router in (ops_router, accounts_router, profiles_router, settings_router,
-                   premium_api.api, premium_api.media, network_router, messaging_router,
-                   sync.router, ws.router, coach_router):
+    # Starlette tries routes in order: the hot paths (send, inbox, sync) come first.
+    hot = (messaging_router, sync.router, ws.router)
+    rest = (ops_router, accounts_router, profiles_router, settings_router, premium_api.api,
+            premium_api.media, network_router, coach_router)
+    for router in (*hot, *rest):
         app.include_router(router)
     pages.install(app)
     errors.install(app, html_error=pages.render_error)
