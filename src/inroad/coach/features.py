@@ -34,7 +34,10 @@ _WORK_ITEM = (
     r"|workshop"
     r"|illustrations?|photography|photos|restoration|answers|tutorial|guide|code|repo|app|tool|map"
     r"|maps"
-    r"|report|findings|analysis|thesis|portfolio)"
+    r"|report|findings|analysis|thesis|portfolio|notes|episode|slides|deck|recording|speech"
+    r"|show|exhibition|album|film|documentary|handbook|playbook|template|toolkit"
+    r"|checklist|column|op-ed|plugin|package|framework|sdk|preprint|poster|benchmark|notebook"
+    r"|docs|documentation|sermon|recipes?|reel|seminar)"
 )
 _LOOKS = (
     r"(?:beautiful|pretty|gorgeous|stunning|cute|hot|sexy|attractive|handsome|lovely|radiant"
@@ -282,12 +285,15 @@ SHARED_CONTEXT: Mapping[str, str] = {
     "sh.fellow": (
         r"\bfellow\b|\balum(?:ni|na|nus)?\b|(?<![-\w])grad\b|\bwe both\b|\bboth (?:of us|volunteer"
         r"|work"
-        r"|running|at|in|from)\b|\bwe'?re both\b|\byou'?re also\b|\balso (?:in|from|at)\b"
+        r"|running|at|in|from|on|went|did|studied|live|grew|ran|took|attended|joined|play|played"
+        r"|support|members?)\b|\bwe'?re both\b|\byou'?re also\b|\balso (?:in|from|at)\b"
         r"|\btoo[!.]|\bi'?ll be there\b|\bsee you there\b|\bnative\b(?!-)|\bsame (?:school|city"
         r"|town"
         r"|company|team|class|program|build|firm|club|gym|circle|cohort|batch|league|course|group"
         r"|lab"
         r"|office)\b|\bin the same\b|\bsame \w+ (?:as you|club|class|group|circle)\b"
+        r"|\bsame \w+ (?:course|programme|program|meetup|team|cohort|school|office|floor|year"
+        r"|intake|bootcamp|department|league|gym)\b"
         r"|\banother [\w -]{0,30}(?:grad|alum|alumna|alumnus|fan|native|here)\b"
         r"|\btoo(?:[!.,]| and\b|$)|\bas well(?:[!.,]|$)|\bfan here\b|\bother \w+ (?:grads?"
         r"|alums?)\b"
@@ -315,11 +321,18 @@ SHARED_CONTEXT: Mapping[str, str] = {
         r"|\b(?:worked|studied|trained|volunteered|served|grew up|lived) (?:together|with you"
         r"|under you)\b"
         r"|\b(?:it was|great|so) (?:so )?(?:nice|good|great) (?:meeting|seeing|to meet)\b"
+        r"|\bbump(?:ed|ing) into\b|\bcross(?:ed)? paths\b|\blast (?:i|we) saw\b"
+        r"|\bsince (?:we|i) last\b|\b(?:sat|stood) (?:together|next to|beside|behind)\b"
+        r"|\bwe went to\b|\bwe (?:were|are) (?:in|on|at) the same\b|\bwe used to\b"
+        r"|\bwhen we (?:were|worked|met)\b"
     ),
     "sh.engaged_work": (
         rf"\byour (?:[\w'-]+ ){{0,4}}{_WORK_ITEM}s? (?:on|about|at|in|for|from|was|is|stuck|really"
-        rf"|hit|saved|has)\b|\b(?:read|watched|saw|attended|caught|loved|enjoyed|following|followed"
-        rf"|admired?|used|heard|liked)\b[^.?!\n]{{0,40}}\byour\b[^.?!\n]{{0,40}}\b{_WORK_ITEM}\b"
+        rf"|hit|saved|has|last|changed|helped|inspired|made|got|taught|still)\b"
+        rf"|\b(?:read|watched|saw|attended|caught|loved|enjoyed|following|followed"
+        rf"|admired?|used|heard|liked|listened to|worked through|went through|took|bookmarked"
+        rf"|quoted|forked|tried|listening to|sat in)\b"
+        rf"[^.?!\n]{{0,40}}\byour\b[^.?!\n]{{0,40}}\b{_WORK_ITEM}\b"
         rf"|\b(?:admired?|loved|followed"
         rf"|following)\b[^.?!\n]{{0,40}}'s (?:\w+ ){{0,2}}{_WORK_ITEM}\b"
         r"|\bgreat job on\b|\bdid the\b[^.?!\n]{0,30}\bfor\b"
@@ -337,6 +350,41 @@ SHARED_CONTEXT: Mapping[str, str] = {
         r"|retros"
         r"|grand rounds|q&a|panel|group|community|forum|build|meeting)\b"
     ),
+    # Saw or heard the recipient in person, or took part in something they ran.
+    "sh.attended": (
+        r"\b(?:saw|heard|watched|seen|caught) you (?:speak|present|talk|perform|play|moderate|host"
+        r"|teach|demo|give|run|lead|on|at|live)\b|\b(?:in|on|at|from|attended|took|joined|did)"
+        r" your (?:[\w'-]+ ){0,3}(?:class|classes|course|cohort|workshop|seminar|lecture|bootcamp"
+        r"|program|programme|module|masterclass|training|tutorial|session|webinar|stand|booth"
+        r"|academy|camp|choir|club|meetup|event|panel|office hours)\b"
+        r"|\b(?:i was|i'?m) one of (?:the )?(?:[\w-]+ ){0,2}(?:in|on|at|who|that|from)\b"
+    ),
+    # Someone both know sent the sender to the recipient.
+    "sh.referred": (
+        r"\bsuggested (?:i|we) (?:reach out|get in touch|contact|connect|talk|speak|write|message"
+        r"|ask)\b|\bintroduced us\b|\bput us in touch\b|\bpointed me (?:to|towards|your way)\b"
+        r"|\bgave me your (?:name|details|contact)\b|\bsent me your way\b"
+        r"|\b(?:speaks?|spoke) (?:so |very )?highly of you\b"
+        r"|\bsends? (?:her|his|their) (?:regards|best|love)\b"
+    ),
+    # The two are neighbours or from, or based in, the same place.
+    "sh.local": (
+        r"\bneighbou?rs?\b|\bneighbou?rhood\b|\bgrew up (?:in|near|around|on|two|down|next)\b"
+        r"|\b(?:also|too|as well) (?:based|living|live|working|work) (?:in|out of|near)\b"
+        r"|\b(?:based|living|live) (?:in|near) [\w -]{1,30} (?:too|as well)\b|\btransplant\b"
+        r"|\bhome ?town\b|\bstreets? from\b|\bdown the (?:road|street)\b"
+    ),
+    # Negative evidence: praise or "common ground" with nothing specific in it.
+    "sh.vague": (
+        r"\b(?:admire|love|like|respect|enjoy|appreciate|follow)(?:d)? (?:\w+ ){0,2}your (?:work"
+        r"|journey|profile|content|posts|energy|positivity|career|achievements|background"
+        r"|experience|company|leadership|passion)\b(?! (?:on|about|at|in|for|with|from)\b)"
+        r"|\byour profile is\b|\b(?:both|also|too) (?:in|interested in|passionate about|work in"
+        r"|working in) (?:tech|technology|ai|marketing|finance|sales|data|software|business"
+        r"|the same (?:industry|field|space|sector))\b|\bas do i\b|\bsame (?:industry|field"
+        r"|space|sector)\b|\bgrow my network\b|\bconnecting with (?:leaders|professionals"
+        r"|people)\b"
+    ),
 }
 
 # Case-sensitive: a mutual connection named in full ("Priya Shah said …") or a team cheer.
@@ -345,6 +393,12 @@ _CASED_SHARED: Mapping[str, str] = {
         r"\b[A-Z][a-z]+ [A-Z][a-z'’]+\b[^.?!\n]{0,40}\b(?:said|mentioned|suggested|recommended"
         r"|told me|referred|thought|introduced|says hi)\b|\b[A-Z][a-z]+ [A-Z][a-z]+'s (?:post|talk"
         r"|team)\b|\b[Ii]ntro(?:duction)? to [A-Z][a-z]+\b"
+        # A first name alone is enough when a referral verb follows it.
+        r"|\b(?!(?:Hi|Hey|Hello|Dear|Thanks|Someone|Everyone|Nobody|It|He|She|They|This"
+        r"|That)\b)[A-Z][a-z]+ (?:(?:from|at|in) (?:the |our |my )?[\w -]{1,30}? )?(?:told me"
+        r"|suggested (?:I|we|that)|mentioned (?:you|your|that you)|said you|introduced us"
+        r"|recommended (?:you|I|that)|pointed me|put us|gave me your|passed (?:on|along) your"
+        r"|thought (?:you|we|I)|says hi|sends)\b"
     ),
     "sh.team": r"\bGo [A-Z][a-z]+!|\b[A-Z][a-z]+ fan\b",
 }
