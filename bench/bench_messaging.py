@@ -64,6 +64,9 @@ OUT_DIR = REPO / "bench" / "out"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 API = "/api/v1"
+# Below uvicorn's 5 s keep-alive timeout: the client drops an idle connection before the server
+# does, so a request never races the server's close (ECONNRESET between phases).
+KEEPALIVE_S = 3.0
 T = TypeVar("T")
 
 
@@ -150,10 +153,10 @@ def proc_cpu_s(pid: int) -> float | None:
     return total if seen else None
 
 
-def postgres_backends_cpu_s(dbname: str) -> float:
-    """CPU of the PostgreSQL backends serving ``dbname`` only (their title names the database),
+def postgres_backends_cpu_s(dbname: str) -> dict[int, float]:
+    """CPU seconds per PostgreSQL backend serving ``dbname`` (their title names the database),
     so other engineers' test databases on the same cluster are not counted."""
-    total = 0.0
+    out: dict[int, float] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -164,10 +167,10 @@ def postgres_backends_cpu_s(dbname: str) -> float:
                 continue
             with open(f"/proc/{d}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+            out[int(d)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
         except (OSError, ValueError, IndexError):
             continue
-    return total
+    return out
 
 
 def machine_cpu() -> tuple[int, int]:
@@ -200,7 +203,12 @@ class CpuWindow:
         ours = 0.0
         for k in ("srv", "db", "cli"):
             if a[k] is not None and b[k] is not None:
-                used = b[k] - a[k]
+                if k == "db":
+                    # Per backend: one that exits inside the window (the pool's overflow
+                    # connections do) takes its CPU with it, so this is a lower bound.
+                    used = sum(v - a[k].get(pid, 0.0) for pid, v in b[k].items())
+                else:
+                    used = b[k] - a[k]
                 ours += used
                 out[f"{k}_cpu_s"] = round(used, 2)
                 out[f"{k}_cpu_pct_of_one_core"] = round(100 * used / wall, 1) if wall else None
@@ -883,7 +891,7 @@ async def run_phases(args: argparse.Namespace, server: Server, out: dict[str, An
             out["rss"].append({"at": tag, **m})
             print(f"  RSS {tag}: {m}", flush=True)
 
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    connector = aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=KEEPALIVE_S)
     async with aiohttp.ClientSession(connector=connector) as session:
         api = Api(session, server.base_url, aiohttp.ClientTimeout(total=args.request_timeout),
                   run_id)
@@ -920,7 +928,8 @@ async def run_phases(args: argparse.Namespace, server: Server, out: dict[str, An
                 server.start()  # from this thread, for PR_SET_PDEATHSIG (see Profiler)
                 await asyncio.sleep(args.settle_s)
                 rss("idle_after_restart")
-                session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+                session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(
+                    limit=0, keepalive_timeout=KEEPALIVE_S))
                 api.session = session
                 ctx.cpu = CpuWindow(server.pid, pg_db)
                 res = await time_inbox(ctx, me)

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import secrets
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -64,8 +65,7 @@ class StatementLog:
                 "sql": list(self.sql)}
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    tmp = Path(tempfile.mkdtemp(prefix="inroad-qc-"))
+async def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     if args.db == "postgres":
         check_loopback_pg(args.postgres_url)
         await reset_postgres(args.postgres_url)
@@ -142,7 +142,11 @@ def main() -> None:
     args = p.parse_args()
     if args.db == "postgres" and not args.postgres_url:
         p.error("--db postgres needs --postgres-url")
-    res = asyncio.run(run(args))
+    tmp = Path(tempfile.mkdtemp(prefix="inroad-qc-"))
+    try:
+        res = asyncio.run(run(args, tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     text = json.dumps(res, indent=2)
     if args.out:
         Path(args.out).write_text(text)

@@ -247,13 +247,37 @@ def run_coach(args: argparse.Namespace) -> None:
     cmd = [PY, str(script)] + (["--rounds", "2"] if args.quick else [])
     log("coach")
     rc, text = run_bounded(cmd, timeout=args.timeout, log_path=OUT / "coach.log")
-    res: dict[str, Any] = {"exit": rc, "stdout": text[-2000:], "command": " ".join(cmd[1:])}
+    shown = ["bench/bench_coach.py", *cmd[2:]]
+    res: dict[str, Any] = {"exit": rc, "stdout": text[-2000:], "command": " ".join(shown),
+                           "date_utc": datetime.now(UTC).isoformat(timespec="seconds")}
     m, n = COACH_RE.search(text), COACH_N_RE.search(text)
     if m:
         res.update(p50_ms=float(m[1]), p99_ms=float(m[2]), max_ms=float(m[3]))
     if n:
         res.update(messages=int(n[1]), rounds=int(n[2]), calls=int(n[3]))
     dest.write_text(json.dumps(res, indent=2))
+
+
+ENDPOINT_RE = re.compile(r"^(.+): p50 ([\d.]+) ms, p99 ([\d.]+) ms \(n=(\d+)\)$", re.M)
+
+
+def run_endpoints(args: argparse.Namespace) -> None:
+    """``bench_endpoints.py`` (the lead's): read endpoints on a demo network; parses its text."""
+    script = BENCH / "bench_endpoints.py"
+    dest = OUT / "endpoints.json"
+    dest.unlink(missing_ok=True)
+    if not script.exists():
+        log("endpoints: bench/bench_endpoints.py not present, skipped")
+        return
+    cmd = [PY, str(script), "--n", "50" if args.quick else "500"]
+    log("endpoints")
+    rc, text = run_bounded(cmd, timeout=args.timeout, log_path=OUT / "endpoints.log")
+    rows = [{"endpoint": m[1], "p50_ms": float(m[2]), "p99_ms": float(m[3]), "n": int(m[4])}
+            for m in ENDPOINT_RE.finditer(text)]
+    dest.write_text(json.dumps({
+        "exit": rc, "rows": rows, "command": "bench/bench_endpoints.py " + " ".join(cmd[2:]),
+        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"), "stdout": text[-2000:],
+    }, indent=2))
 
 
 # ---------------------------------------------------------------------------------- report
@@ -304,18 +328,26 @@ def lat(d: Any) -> tuple[Any, Any]:
     return d.get("p50_ms", d.get("median_ms")), d.get("p99_ms")
 
 
+def db_share(cpu: dict[str, Any], key: str) -> Any:
+    """A PostgreSQL backend CPU figure, or "—" when absent or unusable (an older run counted
+    backends that exited inside the window as negative)."""
+    v = cpu.get(key)
+    return "—" if v is None or v < 0 else v
+
+
 def pair(d: Any, nd: int = 2) -> str:
     a, b = lat(d)
     return "—" if a is None else f"{f(a, nd)} / {f(b, nd)}"
 
 
-# The issue's quoted Synapse figures, used only when no same-run Synapse result exists.
+# The issue's quoted Synapse figures (the 10× checks use the top of each range, per sender count,
+# from shared/bench/synapse/RESULTS.md): the baseline when no same-run Synapse result exists.
 QUOTED: dict[str, dict[str, Any]] = {
     "sqlite": {"send": "11–13 / 17–19", "e2e": "16–17 / 21–26", "tput": "94–140",
-               "tput10": 94.0, "tput50": 140.0, "inbox": "630–655 (initial sync, median)",
+               "tput10": 95.1, "tput50": 140.0, "inbox": "630–655 (initial sync, median)",
                "rss_idle": "120", "rss_after": "200"},
-    "postgres": {"send": "20–25 / 31–33", "e2e": "—", "tput": "66–91", "tput10": 91.0,
-                 "tput50": 91.0, "inbox": "—", "rss_idle": "120", "rss_after": "200"},
+    "postgres": {"send": "20–25 / 31–33", "e2e": "—", "tput": "66–91", "tput10": 90.8,
+                 "tput50": 84.0, "inbox": "—", "rss_idle": "120", "rss_after": "200"},
 }
 
 
@@ -331,6 +363,69 @@ def short_by(value: float, target: float, unit: str, higher_is_better: bool = Fa
         return f"{f(value, 1)}{unit} is {below}% below {f(target, 1)}{unit}"
     over = f"{f(value - target, 2)}{unit} ({f(100 * (value / target - 1), 0)}%)"
     return f"{f(value, 2)}{unit} is {over} over {f(target, 2)}{unit}"
+
+
+# Where server time goes, by concern: a bucket holds a sample when any frame of its stack
+# contains one of the bucket's patterns (so buckets overlap: they are inclusive shares).
+BUCKETS: list[tuple[str, tuple[str, ...]]] = [
+    ("whole HTTP request (uvicorn httptools cycle)", ("httptools_impl",)),
+    ("FastAPI dependencies (incl. authentication, body parsing)", ("solve_dependencies",)),
+    ("authentication: token lookup (own read transaction)", ("authenticate (inroad",)),
+    ("send: do_send_message", ("do_send_message",)),
+    ("send: access_for_send (access check query)", ("access_for_send",)),
+    ("send: _post (insert + member rows update)", ("_post (inroad",)),
+    ("events: outbox (cursor upsert, insert, publish)", ("outbox.py",)),
+    ("inbox: conversation_views", ("conversation_views",)),
+    # SQLAlchemy's asyncio layer runs its sync core in greenlets, which py-spy shows as stacks
+    # of their own (rooted at the engine), so match the engine's frames too, not only the
+    # request-side AsyncConnection calls.
+    ("SQL: SQLAlchemy, all statements (incl. its greenlet stacks)",
+     ("AsyncConnection.", "AsyncEngine.", "sqlalchemy/engine/", "sqlalchemy/pool/")),
+    ("sync dependency run in a worker thread (run_in_threadpool)", ("run_in_threadpool",)),
+    ("SQL: aiosqlite hand-off to its thread", ("Connection._execute (aiosqlite",)),
+    ("SQL: SQLite driver run inline on the loop (storage/sqlite_inline)", ("sqlite_inline",)),
+    ("SQL: asyncpg driver", ("asyncpg/",)),
+    ("SQL: statement construction (Column/alias/select)",
+     ("Column.__init__ (", "Column._make_proxy", "expect (sqlalchemy")),
+    ("SQL: cache key / compile", ("_generate_cache_key", "SQLCompiler.")),
+    ("write transaction enter/exit (db.write)", ("Database.write",)),
+    ("response JSON encoding", ("serialize_response", "jsonable_encoder", "JSONEncoder",
+                                "JSONResponse")),
+    ("access log line (logging)", ("logging/__init__", "Logger.")),
+    ("Prometheus metrics", ("prometheus_client",)),
+]
+IDLE_LEAVES = ("Runner.run (asyncio/runners.py:118)",
+               "_connection_worker_thread (aiosqlite/core.py:59)")
+
+
+def buckets(raw: Path) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """From a py-spy collapsed file: each bucket's inclusive share (%) of the non-idle samples,
+    and the top Inroad functions by inclusive share (framework frames hide them otherwise)."""
+    total = 0
+    hits = dict.fromkeys((name for name, _ in BUCKETS), 0)
+    ours: dict[str, int] = {}
+    if not raw.exists():
+        return [], []
+    with open(raw) as fh:
+        for line in fh:
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            if not n.isdigit():
+                continue
+            frames = stack.split(";")
+            if frames[-1].startswith(IDLE_LEAVES):
+                continue
+            total += int(n)
+            for name, pats in BUCKETS:
+                if any(p in fr for fr in frames for p in pats):
+                    hits[name] += int(n)
+            for fn in {fr.rsplit(":", 1)[0] + ")" for fr in frames
+                       if "inroad/" in fr and "inroad/cli.py" not in fr}:
+                ours[fn] = ours.get(fn, 0) + int(n)
+    if not total:
+        return [], []
+    shares = [(k, round(100 * v / total, 1)) for k, v in hits.items() if v]
+    top = sorted(ours.items(), key=lambda kv: -kv[1])[:15]
+    return shares, [(k, round(100 * v / total, 1)) for k, v in top]
 
 
 def render(args: argparse.Namespace) -> str:
@@ -349,9 +444,13 @@ def render(args: argparse.Namespace) -> str:
         w("> **QUICK MODE** (`--quick`): small counts for a smoke test. These figures are NOT "
           "the benchmark; run without `--quick` for them.")
         w("")
-    w(f"- Date: {mach.get('date_utc', '—')} (UTC); command: `{mach.get('command', '—')}`")
-    w(f"- Code: commit `{mach.get('git_commit', '?')}`"
-      f"{' plus uncommitted changes' if mach.get('git_dirty') else ''}")
+    mrun = load("messaging_run.json") or {}
+    w(f"- Messaging and Synapse figures: run started {mrun.get('date_utc', '—')} (UTC) by "
+      f"`{mrun.get('command', '—')}`; each other benchmark below gives its own date.")
+    w(f"- Last invocation: {mach.get('date_utc', '—')} (UTC), `{mach.get('command', '—')}`")
+    code = mrun if "git_commit" in mrun else mach
+    w(f"- Code measured: commit `{code.get('git_commit', '?')}`"
+      f"{' plus uncommitted changes in the work tree' if code.get('git_dirty') else ''}")
     w("")
     w("## Machine")
     w("")
@@ -363,7 +462,7 @@ def render(args: argparse.Namespace) -> str:
     w(f"| RAM | {mach.get('mem_total_GiB', '?')} GiB |")
     w(f"| kernel | {mach.get('kernel', '?')} |")
     w(f"| Python | {mach.get('python', '?')} |")
-    w(f"| SQLite | {mach.get('sqlite', '?')} (stdlib `sqlite3`, used through aiosqlite) |")
+    w(f"| SQLite | {mach.get('sqlite', '?')} (the stdlib `sqlite3` module) |")
     pg = mach.get("postgres") or {}
     if pg:
         w(f"| PostgreSQL | {pg.get('version')} on 127.0.0.1, "
@@ -434,8 +533,11 @@ def render(args: argparse.Namespace) -> str:
             else:
                 ok = o >= 10 * base
                 src = "same run" if s is not None else "issue's figure"
+                quoted = float(QUOTED[db][f"tput{n}"])
+                also = (f"; {f(o / quoted, 1)}× the issue's quoted {f(quoted, 0)} msg/s"
+                        if s is not None else "")
                 verd.append(f"{db}: {verdict(ok, short_by(o, 10 * base, ' msg/s', True))} "
-                            f"({f(o / base, 1)}× Synapse, {src})")
+                            f"({f(o / base, 1)}× Synapse, {src}{also})")
         rows.append((f"(c) accepted msg/s, {n} senders", f(cells[0][0]), f(cells[1][0]),
                      syn_cell("sqlite", f(cells[0][1]), "tput"),
                      syn_cell("postgres", f(cells[1][1]), "tput"),
@@ -451,7 +553,7 @@ def render(args: argparse.Namespace) -> str:
                 cells2.append("—")
                 continue
             ceiling = 1000.0 / srv
-            db_part = f" + db {f(dbc, 2)}" if dbc is not None else ""
+            db_part = f" + db {f(dbc, 2)}" if dbc is not None and dbc >= 0 else ""
             cells2.append(f"{f(srv, 2)}{db_part} (≤ {f(ceiling, 0)} msg/s per server core)")
         rows.append((f"(c) server CPU ms per accepted message, {n} senders", cells2[0], cells2[1],
                      cells2[2], cells2[3], "≤ 1/10 of Synapse's, for 10× on equal CPU",
@@ -557,7 +659,7 @@ def render(args: argparse.Namespace) -> str:
         cpu = send.get("cpu") or {}
         line("(a) send, sequential", send.get("latency"),
              f"{send.get('sequential_msgs_per_s')} msg/s sequential; server CPU "
-             f"{cpu.get('srv_cpu_ms_per_msg')} ms/msg, db {cpu.get('db_cpu_ms_per_msg', '—')} "
+             f"{cpu.get('srv_cpu_ms_per_msg')} ms/msg, db {db_share(cpu, 'db_cpu_ms_per_msg')} "
              f"ms/msg; statuses {send.get('status_counts')}; other load "
              f"{cpu.get('other_cpu_pct_of_one_core')}% of a core")
         e2e = ph.get("e2e", {})
@@ -576,7 +678,7 @@ def render(args: argparse.Namespace) -> str:
                  f"{t.get('duration_s')} s); statuses {t.get('status_counts')}; server "
                  f"{cpu.get('srv_cpu_pct_of_one_core')}% of a core "
                  f"({cpu.get('srv_cpu_ms_per_msg')} ms/msg), db "
-                 f"{cpu.get('db_cpu_pct_of_one_core', '—')}%, "
+                 f"{db_share(cpu, 'db_cpu_pct_of_one_core')}%, "
                  f"client {cpu.get('cli_cpu_pct_of_one_core')}%, machine busy "
                  f"{cpu.get('machine_busy_pct')}%, other load "
                  f"{cpu.get('other_cpu_pct_of_one_core')}%")
@@ -627,7 +729,7 @@ def render(args: argparse.Namespace) -> str:
     w("")
     g = load("graph.json")
     if g:
-        w("### Network graph (`bench/bench_graph.py`)")
+        w(f"### Network graph (`bench/bench_graph.py`, run {g.get('date_utc', '?')})")
         w("")
         prm = g.get("params") or {}
         over = g.get("over_target") or "none"
@@ -647,12 +749,29 @@ def render(args: argparse.Namespace) -> str:
     else:
         w("- Network graph: not run in this invocation (or it failed: see `bench/out/graph.log`).")
     w("")
+    ep = load("endpoints.json")
+    if ep and ep.get("rows"):
+        w(f"### Read endpoints on the demo network (`{ep.get('command')}`, run "
+          f"{ep.get('date_utc')})")
+        w("")
+        w("Sequential requests from a separate process (httpx, loopback) to `inroad serve` on "
+          "SQLite seeded by `inroad demo --members 200`, signed in as the demo account.")
+        w("")
+        w("| endpoint | n | p50 ms | p99 ms |")
+        w("| --- | --- | --- | --- |")
+        for r in ep["rows"]:
+            w(f"| `{r['endpoint']}` | {r['n']} | {r['p50_ms']} | {r['p99_ms']} |")
+        w("")
+    elif ep:
+        w(f"- Read endpoints: the run printed no figures (exit {ep.get('exit')}); see "
+          "`bench/out/endpoints.log`.")
+        w("")
     c = load("coach.json")
     if c and c.get("p50_ms") is not None:
-        w(f"- Message coach (`bench/bench_coach.py {c.get('command', '').split(' ', 1)[-1]}`), "
+        w(f"- Message coach (`{c.get('command', 'bench/bench_coach.py')}`), "
           f"`inroad.coach.review()` in-process: p50 {c['p50_ms']} ms, p99 {c['p99_ms']} ms, "
           f"max {c['max_ms']} ms over {c.get('calls')} calls ({c.get('messages')} messages × "
-          f"{c.get('rounds')} rounds).")
+          f"{c.get('rounds')} rounds; run {c.get('date_utc', '?')}).")
     elif c:
         w(f"- Message coach: the run did not print figures (exit {c.get('exit')}); see "
           "`bench/out/coach.log`.")
@@ -665,9 +784,14 @@ def render(args: argparse.Namespace) -> str:
     if profs:
         w("## Where the server's time goes (py-spy, separate profiled runs)")
         w("")
-        w("py-spy samples the server (`--rate 200 --nonblocking`) during a phase of a separate "
-          "run; share of samples in which a function is on the stack (inclusive) or on top (self), "
-          "over all non-idle threads (event loop plus aiosqlite's thread on SQLite).")
+        w("py-spy samples the server (`record --gil --rate 200`, blocking) during a phase of a "
+          "separate run (`run_all.py --profile`: send, 50 senders, inbox), so these runs' own "
+          "figures are not the measured ones. `--gil` samples only the thread holding the GIL: "
+          "the Python work one process serialises (SQLite and PostgreSQL release the GIL while "
+          "they work). Shares are of those samples: inclusive (the function is on the stack) "
+          "or self (on top). SQLAlchemy's asyncio layer runs its sync core in greenlets, which "
+          "py-spy shows as stacks of their own, so request-side rows (\"send: …\") leave out "
+          "the SQL they cause; the \"SQLAlchemy, all statements\" row counts both.")
         w("")
         for p in profs:
             d = json.loads(p.read_text())
@@ -679,9 +803,19 @@ def render(args: argparse.Namespace) -> str:
                     who = f" {e['senders']} senders" if e.get("senders") else ""
                     w(f"### {d.get('label')} / {ph_name}{who}: {pr.get('samples')} samples")
                     w("")
-                    w("| inclusive % | function | | self % | function |")
+                    shares, ours_top = buckets(Path(pr.get("file", "")))
+                    if shares:
+                        w("By concern (inclusive share of the non-idle samples):")
+                        w("")
+                        w("| share % | where |")
+                        w("| --- | --- |")
+                        for name, pct in sorted(shares, key=lambda kv: -kv[1]):
+                            w(f"| {pct} | {name} |")
+                        w("")
+                    w("| inclusive % | Inroad function | | self % | any function |")
                     w("| --- | --- | --- | --- | --- |")
-                    inc, slf = pr.get("inclusive", [])[:15], pr.get("self", [])[:15]
+                    inc = [{"pct": v, "frame": k} for k, v in ours_top]
+                    slf = pr.get("self", [])[:15]
                     for i in range(max(len(inc), len(slf))):
                         a = inc[i] if i < len(inc) else {"pct": "", "frame": ""}
                         b = slf[i] if i < len(slf) else {"pct": "", "frame": ""}
@@ -713,8 +847,8 @@ def render(args: argparse.Namespace) -> str:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", default="messaging,graph,coach",
-                   help="comma separated: messaging, graph, coach")
+    p.add_argument("--only", default="messaging,graph,coach,endpoints",
+                   help="comma separated: messaging, graph, coach, endpoints")
     p.add_argument("--dbs", default="sqlite,postgres")
     p.add_argument("--quick", action="store_true", help="small counts: a smoke test")
     p.add_argument("--synapse", action="store_true",
@@ -739,6 +873,10 @@ def main() -> int:
                 dbs.remove("postgres")
         (OUT / "machine.json").write_text(json.dumps(info, indent=2))
         if "messaging" in only:
+            (OUT / "messaging_run.json").write_text(json.dumps(
+                {"date_utc": info["date_utc"], "command": info["command"],
+                 "git_commit": info.get("git_commit"), "git_dirty": info.get("git_dirty")},
+                indent=2))
             for name in ("messaging", "synapse"):
                 for db in ("sqlite", "postgres"):
                     (OUT / f"{name}-{db}.json").unlink(missing_ok=True)
@@ -755,6 +893,8 @@ def main() -> int:
             run_graph(args)
         if "coach" in only:
             run_coach(args)
+        if "endpoints" in only:
+            run_endpoints(args)
     RESULTS.write_text(render(args))
     log(f"wrote {RESULTS.relative_to(REPO)}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -19,6 +20,9 @@ class Services:
     db: Database
     clock: Clock = field(default_factory=Clock)
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    # At most two argon2 computations at once (64 MiB each); the dummy hash for unknown emails.
+    hash_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
+    dummy_hash: str | None = None
     bus: EventBus = field(default_factory=InProcessBus)
 
     @classmethod

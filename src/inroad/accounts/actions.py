@@ -111,7 +111,7 @@ async def do_signup(
     Raises 409 ``email_taken``/``handle_taken``, 429 ``too_many_signups`` per IP.
     """
     email, name = check_signup(email, password, name, handle)
-    password_hash = await asyncio.to_thread(svc.hasher.hash, password)
+    password_hash = await hash_password(svc, password)
     now = svc.clock.now()
     limit = svc.settings.signup_limit_per_hour
     try:
@@ -165,24 +165,27 @@ async def do_signup(
     return Session(member_id=member_id, token=token)
 
 
-def _verify(svc: Services, password_hash: str | None, password: str) -> bool:
-    try:
-        return (
-            svc.hasher.verify(password_hash or _dummy_hash(svc), password)
-            and password_hash is not None
-        )
-    except (VerificationError, InvalidHashError):
-        return False
+async def hash_password(svc: Services, password: str) -> str:
+    """Argon2 off the event loop, a few at a time: each hash takes 64 MiB of memory."""
+    async with svc.hash_slots:
+        return await asyncio.to_thread(svc.hasher.hash, password)
 
 
-_dummy_cache: dict[int, str] = {}
+async def check_password(svc: Services, password_hash: str | None, password: str) -> bool:
+    """Verify off the event loop. A missing hash is checked against a dummy one, so an unknown
+    email takes as long as a wrong password."""
+    if svc.dummy_hash is None:
+        svc.dummy_hash = await hash_password(svc, _DUMMY_HASH_SOURCE)
 
+    def verify() -> bool:
+        try:
+            return svc.hasher.verify(password_hash or svc.dummy_hash or "", password)
+        except (VerificationError, InvalidHashError):
+            return False
 
-def _dummy_hash(svc: Services) -> str:
-    key = id(svc.hasher)
-    if key not in _dummy_cache:
-        _dummy_cache[key] = svc.hasher.hash(_DUMMY_HASH_SOURCE)
-    return _dummy_cache[key]
+    async with svc.hash_slots:
+        ok = await asyncio.to_thread(verify)
+    return ok and password_hash is not None
 
 
 async def do_login(
@@ -212,7 +215,7 @@ async def do_login(
                 )
             )
         ).first()
-    ok = await asyncio.to_thread(_verify, svc, row.password_hash if row else None, password[:1024])
+    ok = await check_password(svc, row.password_hash if row else None, password[:1024])
     if not ok or row is None:
         async with svc.db.write() as conn:
             for bucket, _ in buckets:
@@ -272,7 +275,7 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
         password_hash = (
             await conn.execute(sa.select(members.c.password_hash).where(members.c.id == actor.id))
         ).scalar_one()
-    if not await asyncio.to_thread(_verify, svc, password_hash, password[:1024]):
+    if not await check_password(svc, password_hash, password[:1024]):
         raise Forbidden(
             "invalid_password", "That password is not right; the account was not deleted."
         )

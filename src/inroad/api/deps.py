@@ -13,7 +13,8 @@ from inroad.errors import Unauthorized
 from inroad.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI would run a plain ``def`` dependency in a worker thread on every request.
     services: Services = request.app.state.services
     return services
 
