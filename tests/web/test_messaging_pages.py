@@ -587,3 +587,34 @@ async def test_message_request_from_a_non_connection(
     assert "badge-strength level-beginner" in heading
     assert 'class="compose"' in html  # the recipient may answer (which accepts)
     assert f'action="/requests/{cid}/respond"' in html  # the premium pages' Accept / Decline
+
+
+async def test_seen_receipt_survives_a_reload_and_is_reciprocal(
+    client: httpx.AsyncClient, cast: Cast, services: Services
+) -> None:
+    alice, bob = await cast.add("alice", "bob")
+    await cast.connect("alice", "bob")
+    cid = (await start(client, alice, "bob", text="Are you coming on Friday?"))["conversation"][
+        "id"
+    ]
+    await web_login(client, alice)
+    assert '<p class="seen-receipt" data-seen hidden>' in await page(client, f"/messaging/{cid}")
+    last = (await conversation(client, bob, cid))["last_message"]["id"]
+    r = await client.post(
+        f"/api/v1/conversations/{cid}/read", json={"message_id": last}, headers=bob.headers
+    )
+    assert r.status_code == 204
+    assert '<p class="seen-receipt" data-seen>' in await page(client, f"/messaging/{cid}")
+    # Read receipts are reciprocal: once Bob turns them off, Alice no longer sees "Seen".
+    async with services.db.write() as conn:
+        await conn.execute(
+            sa.update(members).where(members.c.handle == "bob").values(read_receipts=False)
+        )
+    assert '<p class="seen-receipt" data-seen hidden>' in await page(client, f"/messaging/{cid}")
+    # Nor after a newer message of hers that Bob has not read.
+    async with services.db.write() as conn:
+        await conn.execute(
+            sa.update(members).where(members.c.handle == "bob").values(read_receipts=True)
+        )
+    await send(client, alice, cid, "Reply when you can")
+    assert '<p class="seen-receipt" data-seen hidden>' in await page(client, f"/messaging/{cid}")

@@ -217,6 +217,29 @@ async def get_conversation(svc: Services, viewer: int, conversation_id: int) -> 
         return await conversation_in(conn, viewer, conversation_id)
 
 
+async def seen_by_others(svc: Services, viewer: int, conversation_id: int, message_id: int) -> bool:
+    """Has another participant read up to ``message_id`` (the viewer's latest message)? Read
+    receipts are reciprocal: False unless the viewer and that reader both have them on."""
+    reader = members.alias("reader")
+    viewer_row = members.alias("viewer")
+    async with svc.db.read() as conn:
+        row = await conn.execute(
+            sa.select(sa.literal(1))
+            .select_from(cm)
+            .join(reader, reader.c.id == cm.c.member_id)
+            .join(viewer_row, viewer_row.c.id == viewer)
+            .where(
+                cm.c.conversation_id == conversation_id,
+                cm.c.member_id != viewer,
+                cm.c.last_read_message_id >= message_id,
+                reader.c.read_receipts.is_(True),
+                viewer_row.c.read_receipts.is_(True),
+            )
+            .limit(1)
+        )
+        return row.first() is not None
+
+
 async def inbox(
     svc: Services,
     viewer: int,

@@ -517,9 +517,13 @@ async def _conversation_page(
         svc, actor.id, conversation_id, cursor=parse_cursor(before), limit=MESSAGES_PER_PAGE
     )
     now = svc.clock.now()
+    seen = False
+    if last is not None and last["sender"]["handle"] == actor.handle:
+        seen = await queries.seen_by_others(svc, actor.id, conversation_id, parse_id(last["id"]))
     context = {
         **sidebar.context(),
         "has_pane": True,
+        "seen": seen,
         "conversation": conversation,
         "view": conversation_row(conversation, actor.handle, now),
         "timeline": timeline(list(reversed(page.items)), actor.handle, now),
