@@ -11,7 +11,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from inroad.accounts.tables import members
 from inroad.realtime import bus as bus_module
@@ -273,3 +273,48 @@ async def test_a_since_from_the_future_starts_from_the_members_position(
         await assert_silent(ws)
         await send(client, alice, cid, "two")
         assert (await receive(ws))["cursor"] == "2"
+
+
+async def test_logging_out_closes_that_tokens_sockets_only(
+    client: httpx.AsyncClient, ws_url: str, cast: Cast
+) -> None:
+    alice, bob = await cast.add("alice", "bob")
+    await cast.connect("alice", "bob")
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": bob.email, "password": bob.password}
+    )
+    other_token = login.json()["token"]
+    async with (
+        connect(url_for(ws_url, bob)) as first,
+        connect(f"{ws_url}?token={other_token}") as second,
+    ):
+        assert (await client.post("/api/v1/auth/logout", headers=bob.headers)).status_code == 204
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(first.recv(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        # The other session keeps streaming.
+        created = await start(client, alice, "bob", text="still here?")
+        frame = await receive(second)
+        assert frame["data"]["message"]["id"] == created["message"]["id"]
+        await assert_silent(second)
+
+
+async def test_deleting_the_account_closes_every_socket(
+    client: httpx.AsyncClient, ws_url: str, cast: Cast
+) -> None:
+    (bob,) = await cast.add("bob")
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": bob.email, "password": bob.password}
+    )
+    async with (
+        connect(url_for(ws_url, bob)) as first,
+        connect(f"{ws_url}?token={login.json()['token']}") as second,
+    ):
+        r = await client.request(
+            "DELETE", "/api/v1/me", json={"password": bob.password}, headers=bob.headers
+        )
+        assert r.status_code == 204
+        for ws in (first, second):
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401

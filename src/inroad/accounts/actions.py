@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from inroad.network import actions as network_actions
 from inroad.network import graph
 from inroad.profiles import photos, search
 from inroad.profiles import store as profile_store
+from inroad.realtime.bus import Event
 from inroad.services import Services
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -263,9 +265,21 @@ async def authenticate(svc: Services, token: str) -> Actor | None:
     )
 
 
+SESSION_REVOKED = "session.revoked"
+
+
+async def _end_live_sessions(svc: Services, member_id: int, token_id: int | None) -> None:
+    """Tell open event sockets (on every worker, through the bus) that a token stopped working:
+    ``token_id`` None means all of the member's. Live-only: it is never stored or replayed."""
+    data = json.dumps({"token_id": token_id})
+    await svc.bus.publish([Event(member_id, None, SESSION_REVOKED, data)])
+
+
 async def do_logout(svc: Services, actor: Actor) -> None:
+    """Revoke the token; event sockets opened with it are closed."""
     async with svc.db.write() as conn:
         await conn.execute(auth_tokens.delete().where(auth_tokens.c.id == actor.token_id))
+    await _end_live_sessions(svc, actor.id, actor.token_id)
 
 
 async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
@@ -310,3 +324,4 @@ async def do_delete_account(svc: Services, actor: Actor, password: str) -> None:
         await search.remove(conn, actor.id)
     # Files go only once the row no longer points at them (after commit).
     photos.delete_files(svc, photo_key)
+    await _end_live_sessions(svc, actor.id, None)

@@ -31,7 +31,7 @@ from fastapi import APIRouter, WebSocket
 from fastapi.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from inroad.accounts.actions import authenticate
+from inroad.accounts.actions import SESSION_REVOKED, authenticate
 from inroad.accounts.actor import Actor
 from inroad.errors import InvalidInput, NotFound
 from inroad.messaging import queries as messaging_queries
@@ -52,6 +52,8 @@ REPLAY_BATCH = 500
 TYPING_INTERVAL = timedelta(seconds=2)
 # Close codes: 1012 "service restart" when the server shuts the bus down.
 CLOSE_RESTART = 1012
+# The token was revoked (log-out, account deleted): the client should not reconnect with it.
+CLOSE_REVOKED = 4401
 
 
 def _token(websocket: WebSocket, base_url: str) -> str | None:
@@ -119,6 +121,7 @@ class _Connection:
         self.actor = actor
         self.last = 0  # the newest cursor this client has been sent
         self.typing_sent: dict[int, datetime] = {}
+        self.revoked = False
 
     async def run(self, since: int | None) -> None:
         async with self.svc.bus.subscribe(self.actor.id) as subscription:
@@ -144,7 +147,7 @@ class _Connection:
                     log.error("event socket for member %s failed", self.actor.id, exc_info=error)
         if self.websocket.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
-                await self.websocket.close(code=CLOSE_RESTART)
+                await self.websocket.close(code=CLOSE_REVOKED if self.revoked else CLOSE_RESTART)
 
     async def _catch_up(self, upto: int | None) -> None:
         """Send stored events after ``self.last`` (up to ``upto``), in order."""
@@ -165,6 +168,12 @@ class _Connection:
                 return
             except Lagged:
                 await self._catch_up(None)
+                continue
+            if event.type == SESSION_REVOKED:
+                revoked = json.loads(event.data)["token_id"]
+                if revoked is None or revoked == self.actor.token_id:
+                    self.revoked = True
+                    return
                 continue
             if event.cursor is None:
                 await self.websocket.send_text(event.frame())

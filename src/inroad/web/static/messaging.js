@@ -648,9 +648,11 @@
       if (event.cursor !== null && event.cursor !== undefined) saveCursor(event.cursor);
       try { onEvent(event); } catch (e) { /* one bad event must not stop the stream */ }
     });
-    ws.addEventListener("close", function () {
+    ws.addEventListener("close", function (closing) {
       if (socket === ws) socket = null;
       root.dataset.live = "off";
+      // 4401: this session was logged out (here or in another tab); reconnecting cannot work.
+      if (closing.code === 4401) return;
       scheduleReconnect();
     });
   }
